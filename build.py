@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Command line of the exemplar showcase generator: wires the pipeline stages together.
+
+Exit codes: 0 success, 1 content errors (nothing published), 2 usage or configuration errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from showcase import pipeline
+from showcase.config import PROJECT_ROOT, ConfigError, load_project
+from showcase.diagnostics import FORMATTERS, LANGUAGES, catalog, format_text
+from showcase.schema import json_schema
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2, in Vietnamese
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: lỗi: {message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="build.py", description="Tạo chuyên mục “Gương người tốt, việc tốt” từ các hồ sơ Markdown.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="LỆNH")
+
+    def content_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--content", type=Path, default=PROJECT_ROOT / "content", help="thư mục hồ sơ (mặc định content/)")
+        sub.add_argument("--lang", choices=LANGUAGES, default="vi", help="ngôn ngữ của thông báo lỗi")
+        sub.add_argument("--base-url", help="địa chỉ gốc của trang web, thay cho data/site.yaml")
+
+    build = commands.add_parser("build", help="kiểm tra hồ sơ và tạo trang web")
+    content_options(build)
+    build.add_argument("--out", type=Path, default=PROJECT_ROOT / "public", help="thư mục kết quả (mặc định public/)")
+    build.add_argument("--drafts", action="store_true", help="xuất bản cả bản nháp (để xem trước)")
+
+    check = commands.add_parser("check", help="chỉ kiểm tra hồ sơ, không tạo trang")
+    content_options(check)
+    check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="dạng báo cáo")
+
+    commands.add_parser("schema", help="in JSON Schema của phần thông tin đầu tệp")
+
+    serve = commands.add_parser("serve", help="tạo trang và mở máy chủ xem trước")
+    content_options(serve)
+    serve.add_argument("--out", type=Path, default=PROJECT_ROOT / "public", help="thư mục kết quả (mặc định public/)")
+    serve.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1, chỉ máy này)")
+    serve.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000)")
+    return parser
+
+
+def _use_color(stream) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def _print_diagnostics(diagnostics, lang: str, output_format: str = "text", stream=sys.stderr) -> None:
+    if output_format == "text":
+        if diagnostics:
+            stream.write(format_text(diagnostics, lang, color=_use_color(stream)))
+    else:
+        sys.stdout.write(FORMATTERS[output_format](diagnostics, lang))
+
+
+def run(argv: list[str]) -> int:
+    args = make_parser().parse_args(argv)
+    lang = getattr(args, "lang", "vi")
+    try:
+        project = load_project(PROJECT_ROOT, base_url=getattr(args, "base_url", None))
+    except ConfigError as error:
+        _print_diagnostics(error.diagnostics, lang)
+        return EXIT_USAGE
+    if args.command == "schema":
+        print(json.dumps(json_schema(project), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not args.content.is_dir():
+        print(f"build.py: lỗi: không tìm thấy thư mục nội dung {args.content}", file=sys.stderr)
+        return EXIT_USAGE
+    words = catalog(lang)["words"]
+    if args.command == "serve":
+        from showcase.serve import serve
+
+        return serve(args, project)
+    if args.command == "check":
+        result = pipeline.load_content(args.content, project)
+        _print_diagnostics(result.diagnostics, lang, args.format)
+        if args.format == "text" and not result.diagnostics:
+            print(words["ok"].format(files=result.files))
+        return EXIT_CONTENT if result.errors else EXIT_OK
+    result, pages = pipeline.build(args.content, args.out, project, include_drafts=args.drafts)
+    _print_diagnostics(result.diagnostics, lang)
+    if result.errors:
+        print(words["not_built"].format(out=args.out), file=sys.stderr)
+        return EXIT_CONTENT
+    print(words["built"].format(pages=pages, profiles=len(result.profiles), out=args.out))
+    return EXIT_OK
+
+
+def main() -> None:
+    try:
+        code = run(sys.argv[1:])
+    except KeyboardInterrupt:
+        print("\nĐã dừng.", file=sys.stderr)
+        code = 130
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

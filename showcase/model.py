@@ -1,0 +1,245 @@
+"""Build the site model: which pages exist, at which URLs, with which data.
+
+Input: validated profiles and the project data. Output: a list of `Page`s whose
+context is plain data (labels resolved, URLs made), so templates hold no logic
+beyond layout and the renderer knows nothing about the plan.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from babel.dates import format_date
+
+from .config import Plan, Project
+from .text import fold, person_sort_key, title_sort_key
+from .validate import Profile
+
+TAXONOMIES = ("field", "unit", "year", "kind")
+TAXONOMY_TITLES = {"field": "Lĩnh vực", "unit": "Phòng, đơn vị", "year": "Năm", "kind": "Loại điển hình"}
+
+
+@dataclass
+class Page:
+    url: str  # path from the domain root, ending in "/" (or a file name for 404)
+    template: str
+    context: dict = field(default_factory=dict)
+
+    @property
+    def output_path(self) -> str:
+        path = self.url.lstrip("/")
+        return path + "index.html" if path.endswith("/") or not path else path
+
+
+def vietnamese_date(value: date) -> str:
+    """Administrative form: 'ngày 16 tháng 9 năm 2021'."""
+    return format_date(value, "'ngày' d 'tháng' M 'năm' y", locale="vi")
+
+
+class Urls:
+    def __init__(self, project: Project):
+        self.prefix = project.site.prefix
+        self.paths = project.site.paths
+        self.origin = project.site.origin
+
+    def home(self) -> str:
+        return self.prefix
+
+    def profile(self, slug: str) -> str:
+        return f"{self.prefix}{self.paths['profile']}/{slug}/"
+
+    def taxonomy(self, taxonomy: str) -> str:
+        return f"{self.prefix}{self.paths[taxonomy]}/"
+
+    def term(self, taxonomy: str, term: object, page: int = 1) -> str:
+        base = self.taxonomy(taxonomy) if taxonomy != "all" else f"{self.prefix}{self.paths['all']}/"
+        base = f"{base}{term}/" if taxonomy != "all" else base
+        return base if page == 1 else f"{base}{self.paths['page']}/{page}/"
+
+    def absolute(self, url: str) -> str:
+        return f"{self.origin}{url}"
+
+
+def sort_key(profile: Profile, plan: Plan) -> tuple:
+    kind = plan.kinds.get(profile.kind)
+    if kind and kind.name_order == "given-name-first":
+        return person_sort_key(profile.name)
+    return title_sort_key(profile.name)
+
+
+def profile_card(profile: Profile, plan: Plan, project: Project, urls: Urls) -> dict:
+    """What any listing shows about a profile."""
+    unit = project.units[profile.unit]
+    return {
+        "name": profile.name,
+        "url": urls.profile(profile.slug),
+        "kind": profile.kind,
+        "kind_label": plan.kinds[profile.kind].label,
+        "kind_url": urls.term("kind", profile.kind),
+        "unit": unit.id,
+        "unit_name": unit.name,
+        "unit_url": urls.term("unit", unit.id),
+        "field": profile.field,
+        "field_label": plan.fields[profile.field].label,
+        "field_url": urls.term("field", profile.field),
+        "year": profile.year,
+        "year_url": urls.term("year", profile.year),
+        "position": profile.position,
+        "summary": profile.summary,
+        "draft": profile.draft,
+        "search_text": fold(f"{profile.name} {unit.name}"),
+    }
+
+
+def profile_detail(profile: Profile, plan: Plan, project: Project, urls: Urls) -> dict:
+    card = profile_card(profile, plan, project, urls)
+    criteria = plan.criteria
+    card.update({
+        "plan_id": plan.id,
+        "plan_title": plan.title,
+        "achievements": profile.achievements,
+        "criteria": [
+            {"id": item, "text": criteria[item].text,
+             "group": plan.fields[criteria[item].field].label if criteria[item].field else "Tiêu chí chung",
+             "source": criteria[item].source}
+            for item in profile.criteria
+        ],
+        "awards": [
+            {
+                "title": award["title"],
+                "decision": award.get("decision"),
+                "date": award.get("date").isoformat() if award.get("date") else None,
+                "date_text": vietnamese_date(award["date"]) if award.get("date") else None,
+                "issuer": award.get("issuer"),
+            }
+            for award in profile.awards
+        ],
+        "stage": profile.stage,
+        "stage_label": plan.stages[profile.stage].label if profile.stage else None,
+        "stages": [{"id": stage.id, "label": stage.label, "reached": profile.stage is not None and
+                    stage.order <= plan.stages[profile.stage].order} for stage in plan.stages.values()],
+        "nominated": [plan.milestones[item].label for item in profile.nominated],
+        "body_html": profile.body_html,
+        "canonical": urls.absolute(urls.profile(profile.slug)),
+        "source": profile.rel_path,
+    })
+    return card
+
+
+def paginate(items: list, per_page: int, url_of_page) -> list[tuple[list, dict]]:
+    total = max(1, math.ceil(len(items) / per_page))
+    pages = []
+    for number in range(1, total + 1):
+        chunk = items[(number - 1) * per_page: number * per_page]
+        pages.append((chunk, {
+            "current": number,
+            "total": total,
+            "count": len(items),
+            "url": url_of_page(number),
+            "prev_url": url_of_page(number - 1) if number > 1 else None,
+            "next_url": url_of_page(number + 1) if number < total else None,
+            "pages": [{"number": n, "url": url_of_page(n)} for n in range(1, total + 1)],
+        }))
+    return pages
+
+
+def _term_label(taxonomy: str, term: object, project: Project, plans: dict[str, Plan]) -> str:
+    if taxonomy == "unit":
+        return project.units[term].name
+    if taxonomy == "year":
+        return f"Năm {term}"
+    for plan in plans.values():
+        source = plan.fields if taxonomy == "field" else plan.kinds
+        if term in source:
+            return source[term].label
+    return str(term)
+
+
+def build_site(profiles: list[Profile], project: Project, intro: dict | None, include_drafts: bool) -> list[Page]:
+    site = project.site
+    urls = Urls(project)
+    plans = {plan.id: plan for plan in project.plans}
+    published = [p for p in profiles if not p.withdrawn and (include_drafts or not p.draft)]
+    published.sort(key=lambda p: (sort_key(p, plans[p.plan_id]), p.slug))
+    cards = {id(p): profile_card(p, plans[p.plan_id], project, urls) for p in published}
+    common = {
+        "site": site,
+        "urls": {"home": urls.home(), **{name: urls.taxonomy(name) for name in TAXONOMIES}, "all": urls.term("all", None)},
+        "taxonomy_titles": TAXONOMY_TITLES,
+    }
+    pages: list[Page] = []
+
+    terms: dict[str, dict[object, list[Profile]]] = {name: {} for name in TAXONOMIES}
+    for profile in published:
+        for taxonomy in TAXONOMIES:
+            terms[taxonomy].setdefault(getattr(profile, taxonomy), []).append(profile)
+
+    def term_entries(taxonomy: str) -> list[dict]:
+        if taxonomy == "year":
+            ordered = sorted(terms[taxonomy], reverse=True)
+        elif taxonomy == "unit":
+            ordered = [unit for unit in project.units if unit in terms[taxonomy]]
+        else:
+            ordered = [item for plan in project.plans for item in
+                       (plan.fields if taxonomy == "field" else plan.kinds) if item in terms[taxonomy]]
+            ordered = list(dict.fromkeys(ordered))
+        return [{"id": term, "label": _term_label(taxonomy, term, project, plans), "count": len(terms[taxonomy][term]),
+                 "url": urls.term(taxonomy, term)} for term in ordered]
+
+    latest = sorted(published, key=lambda p: (-p.year, sort_key(p, plans[p.plan_id])))[: site.latest_count]
+    current_plan = project.plans[-1] if project.plans else None
+    pages.append(Page(urls.home(), "home.html", {
+        **common,
+        "page_title": site.title,
+        "intro": intro,
+        "plan": current_plan,
+        "plans": project.plans,
+        "fields": term_entries("field"),
+        "field_descriptions": {f.id: f for plan in project.plans for f in plan.fields.values()},
+        "units": term_entries("unit"),
+        "years": term_entries("year"),
+        "kinds": term_entries("kind"),
+        "latest": [cards[id(p)] for p in latest],
+        "total": len(published),
+        "canonical": urls.absolute(urls.home()),
+    }))
+
+    for profile in published:
+        plan = plans[profile.plan_id]
+        detail = profile_detail(profile, plan, project, urls)
+        related = [cards[id(p)] for p in terms["unit"][profile.unit] if p is not profile][:4]
+        same_field = [cards[id(p)] for p in terms["field"][profile.field]
+                      if p is not profile and cards[id(p)] not in related][:4]
+        pages.append(Page(urls.profile(profile.slug), "profile.html", {
+            **common, "page_title": profile.name, "profile": detail,
+            "related_unit": related, "related_field": same_field, "canonical": detail["canonical"],
+        }))
+
+    for taxonomy in TAXONOMIES:
+        entries = term_entries(taxonomy)
+        pages.append(Page(urls.taxonomy(taxonomy), "terms.html", {
+            **common, "page_title": TAXONOMY_TITLES[taxonomy], "taxonomy": taxonomy, "terms": entries,
+            "canonical": urls.absolute(urls.taxonomy(taxonomy)),
+        }))
+        for entry in entries:
+            members = terms[taxonomy][entry["id"]]
+            for chunk, pagination in paginate(members, site.per_page,
+                                              lambda n, t=taxonomy, term=entry["id"]: urls.term(t, term, n)):
+                pages.append(Page(pagination["url"], "list.html", {
+                    **common, "page_title": entry["label"], "taxonomy": taxonomy, "term": entry,
+                    "profiles": [cards[id(p)] for p in chunk], "pagination": pagination,
+                    "canonical": urls.absolute(pagination["url"]),
+                }))
+
+    for chunk, pagination in paginate(published, site.per_page, lambda n: urls.term("all", None, n)):
+        pages.append(Page(pagination["url"], "list.html", {
+            **common, "page_title": "Tất cả điển hình", "taxonomy": "all",
+            "term": {"label": "Tất cả điển hình", "count": len(published)},
+            "profiles": [cards[id(p)] for p in chunk], "pagination": pagination,
+            "canonical": urls.absolute(pagination["url"]),
+        }))
+
+    pages.append(Page("/404.html", "404.html", {**common, "page_title": "Không tìm thấy trang", "canonical": None}))
+    return pages

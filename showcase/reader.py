@@ -1,0 +1,282 @@
+"""Read a profile file: bytes → text → front-matter tree with source positions + body.
+
+Pure function of the file's bytes: no plan data is needed here, so the result can be
+cached by content hash. Every problem becomes a Diagnostic; nothing here raises on
+bad input.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+import frontmatter
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+
+from .diagnostics import Diagnostic
+from .text import nfc
+
+MAX_FILE_BYTES = 512 * 1024
+MAX_DEPTH = 8
+MAX_NODES = 5000
+_FRONT_MATTER = frontmatter.YAMLHandler()
+
+
+@dataclass
+class Located:
+    """A front-matter value with where it was written (1-based line and column)."""
+
+    value: object  # str | int | bool | date | None | list[Located] | dict[str, Entry]
+    line: int
+    column: int
+    length: int = 1
+
+
+@dataclass
+class Entry:
+    key: Located
+    value: Located
+
+
+@dataclass
+class ParsedFile:
+    path: str
+    lines: list[str] = field(default_factory=list)
+    front: dict[str, Entry] | None = None
+    front_line: int = 1
+    body: str = ""
+    body_line: int = 1
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def diagnostic(self, code: str, line: int = 1, column: int = 1, length: int = 1, **args) -> None:
+        source = self.lines[line - 1] if 0 < line <= len(self.lines) else None
+        self.diagnostics.append(
+            Diagnostic(code=code, file=self.path, line=line, column=column, args=args, length=length, source_line=source)
+        )
+
+
+def decode(path: str, data: bytes, parsed: ParsedFile) -> str | None:
+    if len(data) > MAX_FILE_BYTES:
+        parsed.diagnostic("E002", size=len(data), limit=MAX_FILE_BYTES)
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        parsed.lines = before.decode("utf-8", "replace").split("\n")[-1:]
+        parsed.lines = [""] * (line - 1) + parsed.lines
+        parsed.diagnostic("E001", line=line, column=column, byte_line=line, byte_column=column)
+        return None
+    text = text.removeprefix("\ufeff")
+    # CR-only and CRLF files keep their line count, so positions stay true to the editor's view.
+    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def split_front_matter(text: str, parsed: ParsedFile) -> str | None:
+    if not text.strip():
+        parsed.diagnostic("E003", detail=" (tệp rỗng)")
+        return None
+    if not _FRONT_MATTER.detect(text) or not text.startswith("---"):
+        parsed.diagnostic("E003", detail="", length=len(parsed.lines[0]) or 1)
+        return None
+    boundaries = list(_boundaries(text))
+    if len(boundaries) < 2:
+        parsed.diagnostic("E004", length=3)
+        return None
+    opening_end, closing = boundaries[0], boundaries[1]
+    front_text = text[opening_end:closing[0]]
+    parsed.front_line = 2
+    parsed.body = text[closing[1]:]
+    parsed.body_line = text[: closing[1]].count("\n") + 1
+    return front_text
+
+
+def _boundaries(text: str):
+    """Positions of the `---` lines, per python-frontmatter's definition of a boundary."""
+    first = True
+    for match in _FRONT_MATTER.FM_BOUNDARY.finditer(text):
+        # The library's pattern lets trailing whitespace swallow blank lines; stop at the line end.
+        end = text.find("\n", match.start())
+        end = len(text) if end < 0 else end + 1
+        if first:
+            first = False
+            yield end
+        else:
+            yield (match.start(), end)
+
+
+def _too_deep(front_text: str) -> bool:
+    """Cheap guard run before composing, so nesting bombs never reach the C composer."""
+    if front_text.count("[") + front_text.count("{") < 2 * MAX_DEPTH and len(front_text) < 64 * 1024:
+        return False
+    depth = 0
+    try:
+        for event in yaml.parse(front_text, Loader=yaml.CSafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return True
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return False
+    return False
+
+
+class _TreeBuilder:
+    def __init__(self, parsed: ParsedFile, line_offset: int):
+        self.parsed = parsed
+        self.line_offset = line_offset
+        self.constructor = SafeConstructor()
+        self.seen: set[int] = set()
+        self.nodes = 0
+        self.failed = False
+
+    def position(self, node: yaml.Node) -> tuple[int, int, int]:
+        start, end = node.start_mark, node.end_mark
+        line = start.line + self.line_offset
+        length = end.column - start.column if end.line == start.line else 1
+        return line, start.column + 1, max(length, 1)
+
+    def build(self, node: yaml.Node, depth: int = 0) -> Located | None:
+        line, column, length = self.position(node)
+        if id(node) in self.seen:
+            if not self.failed:
+                self.parsed.diagnostic("E007", line=line, column=column, length=length)
+            self.failed = True
+            return None
+        self.seen.add(id(node))
+        self.nodes += 1
+        if self.nodes > MAX_NODES or depth > MAX_DEPTH:
+            if not self.failed:
+                self.parsed.diagnostic("E008", line=line, column=column, limit=f"{MAX_DEPTH} cấp, {MAX_NODES} mục")
+            self.failed = True
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return Located(self.mapping(node, depth), line, column, length)
+        if isinstance(node, yaml.SequenceNode):
+            items = [self.build(item, depth + 1) for item in node.value]
+            return Located([item for item in items if item is not None], line, column, length)
+        return Located(self.scalar(node), line, column, length)
+
+    def scalar(self, node: yaml.ScalarNode) -> object:
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except (ConstructorError, ValueError, OverflowError):
+            value = node.value  # e.g. an impossible date such as 2023-02-30: keep the text
+        if isinstance(value, str):
+            return nfc(value)
+        if isinstance(value, (bytes, set)):
+            return str(node.value)
+        return value
+
+    def mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Entry]:
+        entries: dict[str, Entry] = {}
+        for key_node, value_node in node.value:
+            key_line, key_column, key_length = self.position(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.parsed.diagnostic("E005", line=key_line, column=key_column, problem="tên trường phải là chữ")
+                continue
+            key = nfc(str(key_node.value))
+            if key in entries:
+                self.parsed.diagnostic(
+                    "E009", line=key_line, column=key_column, length=key_length,
+                    key=key, first_line=entries[key].key.line,
+                )
+                continue
+            value = self.build(value_node, depth + 1)
+            if value is not None:
+                entries[key] = Entry(Located(key, key_line, key_column, key_length), value)
+        return entries
+
+
+_YAML_PROBLEMS_VI = {
+    "found character '\\t' that cannot start any token": "có ký tự Tab (dùng dấu cách thay cho Tab)",
+    "found a tab character": "có ký tự Tab dùng để thụt lề (dùng dấu cách thay cho Tab)",
+    "mapping values are not allowed here": "dấu hai chấm đặt sai chỗ (nếu giá trị có dấu hai chấm, hãy đặt cả giá trị trong dấu ngoặc kép)",
+    "could not find expected ':'": "thiếu dấu hai chấm sau tên trường",
+    "found undefined alias": "dùng bí danh YAML (*) chưa được định nghĩa",
+    "did not find expected key": "thụt lề không thẳng hàng với các dòng phía trên",
+    "did not find expected '-' indicator": "các mục của danh sách thụt lề không thẳng hàng",
+    "found unexpected end of stream": "thiếu dấu ngoặc kép hoặc ngoặc vuông đóng",
+    "found unexpected ':'": "dấu hai chấm đặt sai chỗ",
+    "found duplicate anchor": "neo YAML (&) bị đặt trùng tên",
+    "did not find expected ',' or ']'": "thiếu dấu ngoặc vuông đóng ] hoặc dấu phẩy giữa các mục",
+    "did not find expected ',' or '}'": "thiếu dấu ngoặc nhọn đóng } hoặc dấu phẩy giữa các mục",
+}
+
+
+def _describe_yaml_problem(error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or str(error)
+    for english, vietnamese in _YAML_PROBLEMS_VI.items():
+        if english in problem:
+            return vietnamese
+    return problem
+
+
+def parse_front_matter(front_text: str, parsed: ParsedFile) -> None:
+    offset = parsed.front_line
+    if _too_deep(front_text):
+        parsed.diagnostic("E008", line=offset, limit=f"{MAX_DEPTH} cấp")
+        return
+    loader = yaml.CSafeLoader(front_text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        # An unclosed bracket or quote is noticed lines later; point where it was opened.
+        unclosed = error.context_mark is not None and (
+            "flow" in (error.context or "") or "quoted scalar" in (error.context or ""))
+        mark = error.context_mark if unclosed else (error.problem_mark or error.context_mark)
+        line = (mark.line + offset) if mark else offset
+        column = (mark.column + 1) if mark else 1
+        parsed.diagnostic("E005", line=line, column=column, problem=_describe_yaml_problem(error))
+        return
+    except (yaml.YAMLError, RecursionError, MemoryError) as error:
+        parsed.diagnostic("E005", line=offset, problem=str(error).splitlines()[0])
+        return
+    finally:
+        loader.dispose()
+    if root is None:
+        parsed.front = {}
+        return
+    builder = _TreeBuilder(parsed, offset)
+    tree = builder.build(root)
+    if builder.failed or tree is None:
+        return
+    if not isinstance(tree.value, dict):
+        found = "một danh sách" if isinstance(tree.value, list) else f"giá trị “{tree.value}”"
+        parsed.diagnostic("E006", line=tree.line, column=tree.column, found=found)
+        return
+    parsed.front = tree.value
+
+
+def read_profile(path: str, data: bytes) -> ParsedFile:
+    """Parse one profile file's bytes; `path` is only used in diagnostics."""
+    parsed = ParsedFile(path=path)
+    text = decode(path, data, parsed)
+    if text is None:
+        return parsed
+    parsed.lines = text.split("\n")
+    front_text = split_front_matter(text, parsed)
+    if front_text is None:
+        return parsed
+    parse_front_matter(front_text, parsed)
+    return parsed
+
+
+def as_date(value: object) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+            try:
+                return datetime.datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+    return None

@@ -1,0 +1,91 @@
+"""Vietnamese text handling: normalization, folding, slugs and collation.
+
+Every string that enters the pipeline goes through `nfc`; comparisons, search keys
+and slugs go through `fold`, because `đ` has no Unicode decomposition and NFC does
+not unify old and new tone placement (`hoà`/`hòa`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from slugify import slugify as _slugify
+
+_TONE_MARKS = {
+    "\u0300": 1,  # huyền
+    "\u0309": 2,  # hỏi
+    "\u0303": 3,  # ngã
+    "\u0301": 4,  # sắc
+    "\u0323": 5,  # nặng
+}
+# Vowel shape marks make distinct letters in the Vietnamese alphabet (ă â ê ô ơ ư).
+_SHAPE_MARKS = frozenset({"\u0306", "\u0302", "\u031b"})
+
+_ALPHABET = [
+    "a", "a\u0306", "a\u0302", "b", "c", "d", "đ", "e", "e\u0302", "f", "g", "h", "i", "j",
+    "k", "l", "m", "n", "o", "o\u0302", "o\u031b", "p", "q", "r", "s", "t", "u", "u\u031b",
+    "v", "w", "x", "y", "z",
+]
+_LETTER_RANK = {letter: rank + 10 for rank, letter in enumerate(_ALPHABET)}
+
+# Zero-width and bidi controls are invisible in an editor but break search and slugs.
+INVISIBLE_CHARACTERS = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Search/compare key: no tone or vowel marks, đ → d, lowercase."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d").replace("Đ", "D").lower()
+
+
+def slugify(text: str) -> str:
+    return _slugify(fold(text))
+
+
+def _letters(word: str) -> tuple[list[int], list[int]]:
+    """Primary (letters) and secondary (tones) collation weights of one word."""
+    letters: list[str] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFD", word.lower()):
+        if char in _TONE_MARKS and tones:
+            tones[-1] = _TONE_MARKS[char]
+        elif char in _SHAPE_MARKS and letters and letters[-1] + char in _LETTER_RANK:
+            letters[-1] += char
+        elif not unicodedata.combining(char):
+            letters.append(char)
+            tones.append(0)
+    primary = [_LETTER_RANK.get(letter, 100 + ord(letter[0])) for letter in letters]
+    return primary, tones
+
+
+def collation_key(words: list[str]) -> tuple:
+    """Vietnamese alphabetical order: letters first, tones only to break ties."""
+    primary: list[int] = []
+    secondary: list[int] = []
+    for word in words:
+        letters, tones = _letters(word)
+        primary.extend(letters)
+        primary.append(0)
+        secondary.extend(tones)
+    return (tuple(primary), tuple(secondary), tuple(words))
+
+
+def person_sort_key(full_name: str) -> tuple:
+    """People are listed by given name, then middle name(s), then family name."""
+    words = full_name.split()
+    if len(words) > 1:
+        words = [words[-1], *words[1:-1], words[0]]
+    return collation_key(words)
+
+
+def title_sort_key(text: str) -> tuple:
+    return collation_key(text.split())

@@ -1,0 +1,430 @@
+"""Validate one parsed profile against the plan; then the checks that need all profiles.
+
+`validate_profile` is a pure function of the parsed file, the project data and the
+photo it names, so it can run in parallel and be cached.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .config import Plan, Project
+from .diagnostics import Diagnostic
+from .markup import scan_unsafe
+from .reader import Entry, Located, ParsedFile, as_date
+from .schema import PROFILE_FIELDS, Spec, allowed_ids
+from .text import INVISIBLE_CHARACTERS, fold, slugify
+
+_SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+@dataclass
+class Profile:
+    source: str  # path as shown to the editor
+    rel_path: str  # posix path relative to the content folder
+    slug: str
+    name: str
+    kind: str
+    field: str
+    unit: str
+    year: int
+    plan_id: str
+    achievements: list[str]
+    body: str
+    position: str | None = None
+    summary: str | None = None
+    criteria: list[str] = field(default_factory=list)
+    awards: list[dict] = field(default_factory=list)
+    stage: str | None = None
+    nominated: list[str] = field(default_factory=list)
+    consent: dict | None = None
+    photo: str | None = None  # posix path relative to the content folder
+    photo_alt: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    draft: bool = False
+    withdrawn: bool = False
+    body_html: str = ""
+    slug_line: int = 1
+
+
+_TYPE_NAMES = {
+    bool: "boolean", int: "integer", float: "float", str: "string", list: "list", dict: "object",
+    type(None): "null", datetime.date: "date", datetime.datetime: "date",
+}
+
+
+def _type_name(value: object) -> str:
+    return _TYPE_NAMES.get(type(value), "other")
+
+
+class _ProfileChecker:
+    def __init__(self, parsed: ParsedFile, project: Project):
+        self.parsed = parsed
+        self.project = project
+        self.diagnostics: list[Diagnostic] = []
+
+    def report(self, code: str, at: Located | None = None, **args) -> None:
+        line, column, length = (at.line, at.column, at.length) if at else (1, 1, 3)
+        source = self.parsed.lines[line - 1] if 0 < line <= len(self.parsed.lines) else None
+        self.diagnostics.append(Diagnostic(
+            code=code, file=self.parsed.path, line=line, column=column, length=length, args=args, source_line=source,
+        ))
+
+    # --- shape ------------------------------------------------------------------------
+
+    def check_mapping(self, entries: dict[str, Entry], specs: dict[str, Spec], where: str, anchor: Located | None) -> dict:
+        values: dict = {}
+        for key, entry in entries.items():
+            spec = specs.get(key)
+            if spec is None:
+                self.unknown_key(entry.key, specs, where)
+                continue
+            value = self.check_value(key, entry.value, spec, entry.key)
+            if value is not None:
+                values[key] = value
+        for key, spec in specs.items():
+            if spec.required and key not in entries:
+                self.report("E011", anchor, key=key, meaning=spec.meaning, where=where,
+                            example=f"{key}: {spec.example}" if spec.example else f"{key}: ...")
+        return values
+
+    def unknown_key(self, key: Located, specs: dict[str, Spec], where: str) -> None:
+        close = difflib.get_close_matches(str(key.value).lower(), list(specs), n=3, cutoff=0.6)
+        suggestion = f"Có phải bạn muốn viết `{close[0]}`? " if close else ""
+        self.report("E010", key, key=key.value, where=where, suggestion=suggestion,
+                    allowed=", ".join(f"`{name}`" for name in specs))
+
+    def wrong_type(self, key: str, located: Located, spec: Spec) -> None:
+        types = self.types()
+        found = _type_name(located.value)
+        hint = "Sửa lại giá trị cho đúng kiểu."
+        if spec.type in ("string", "id", "path", "slug") and found in ("boolean", "integer", "float", "date", "null"):
+            hint = (f"Đặt giá trị trong dấu ngoặc kép để giữ nguyên chữ, ví dụ: {key}: \"{self.source_text(located)}\""
+                    if found != "null" else f"Điền giá trị, ví dụ: {key}: {spec.example or '...'}")
+        elif spec.type == "integer":
+            hint = f"Viết năm bằng chữ số, không đặt trong ngoặc kép, ví dụ: {key}: {spec.example or 2023}"
+        elif spec.type == "list":
+            hint = f"Viết mỗi mục trên một dòng riêng, bắt đầu bằng \"- \", thụt vào hai dấu cách dưới dòng `{key}:`."
+        elif spec.type == "boolean":
+            hint = f"Viết {key}: true hoặc {key}: false."
+        elif spec.type == "object":
+            hint = "Viết các trường con trên các dòng bên dưới, thụt vào hai dấu cách: " + ", ".join(spec.fields)
+        self.report("E012", located, key=key, expected=types.get(spec.type, spec.type),
+                    found=f"{types.get(found, found)} ({self.source_text(located)})", hint=hint)
+
+    def source_text(self, located: Located) -> str:
+        line = self.parsed.lines[located.line - 1] if 0 < located.line <= len(self.parsed.lines) else ""
+        text = line[located.column - 1: located.column - 1 + located.length].strip()
+        return text or str(located.value)
+
+    def types(self) -> dict:
+        from .diagnostics import catalog
+
+        return catalog("vi")["types"]
+
+    def check_value(self, key: str, located: Located, spec: Spec, key_located: Located | None = None) -> object:
+        value = located.value
+        if value is None or value == "" or value == []:
+            if spec.required:
+                self.empty(key, key_located if value is None and key_located else located, spec)
+            return None
+        kind = spec.type
+        if kind in ("string", "path", "slug"):
+            if not isinstance(value, str):
+                return self.wrong_type(key, located, spec)
+            return self.check_text(key, located, value)
+        if kind == "id":
+            if spec.many and isinstance(value, list):
+                items = [item for item in value if isinstance(item.value, str) or self.wrong_type(key, item, spec)]
+                return [(item.value.strip(), item) for item in items] or None
+            if not isinstance(value, str):
+                return self.wrong_type(key, located, spec)
+            return [(value.strip(), located)] if spec.many else (value.strip(), located)
+        if kind == "integer":
+            if isinstance(value, bool) or not isinstance(value, int):
+                return self.wrong_type(key, located, spec)
+            return value
+        if kind == "boolean":
+            if not isinstance(value, bool):
+                return self.wrong_type(key, located, spec)
+            return value
+        if kind == "date":
+            if isinstance(value, (bool, int, float, list, dict)):
+                return self.wrong_type(key, located, spec)
+            parsed_date = as_date(value)
+            if parsed_date is None:
+                self.report("E024", located, value=self.source_text(located))
+            return parsed_date
+        if kind == "list":
+            if not isinstance(value, list):
+                return self.wrong_type(key, located, spec)
+            items = []
+            for item in value:
+                if item.value is None or item.value == "":
+                    self.report("E013", item, key=key, hint="Điền nội dung cho mục này hoặc xóa dòng \"- \" bị trống.")
+                    continue
+                checked = self.check_value(key, item, spec.items)
+                if checked is not None:
+                    items.append(checked)
+            return items
+        if kind == "object":
+            if not isinstance(value, dict):
+                return self.wrong_type(key, located, spec)
+            return self.check_mapping(value, spec.fields, f" (trong `{key}`)", located)
+        return value
+
+    def check_text(self, key: str, located: Located, value: str) -> str | None:
+        invisible = sorted({f"U+{ord(char):04X}" for char in INVISIBLE_CHARACTERS.findall(value)})
+        if invisible:
+            self.report("E023", located, key=key, chars=", ".join(invisible))
+            return None
+        value = value.strip()
+        if not value:
+            self.report("E013", located, key=key, hint=f"Điền nội dung cho `{key}` hoặc xóa dòng này.")
+            return None
+        return value
+
+    def empty(self, key: str, located: Located, spec: Spec) -> None:
+        if spec.type == "list":
+            hint = f"Thêm ít nhất một mục bên dưới `{key}:`, mỗi mục một dòng bắt đầu bằng \"- \"."
+        else:
+            hint = f"Điền giá trị, ví dụ: {key}: {spec.example or '...'}" if spec.required else \
+                f"Điền giá trị hoặc xóa dòng `{key}:`."
+        self.report("E013", located, key=key, hint=hint)
+
+    # --- meaning ---------------------------------------------------------------------
+
+    def check_id(self, checked: tuple[str, Located] | None, source: str, key: str, allowed: dict[str, str],
+                 where: str = "") -> str | None:
+        if checked is None:
+            return None
+        value, located = checked
+        if value in allowed:
+            return value
+        folded = fold(value)
+        by_label = [item for item, label in allowed.items() if fold(label) == folded or slugify(label) == slugify(value)]
+        close = by_label or difflib.get_close_matches(value.lower(), list(allowed), n=3, cutoff=0.5)
+        if not close:
+            folded_labels = {fold(label): item for item, label in allowed.items()}
+            close = [folded_labels[match] for match in difflib.get_close_matches(folded, list(folded_labels), n=2, cutoff=0.6)]
+        suggestion = ""
+        if close:
+            options = " hoặc ".join(f"`{item}` ({allowed[item]})" for item in close)
+            suggestion = f"Có phải bạn muốn viết {options}? "
+        listed = ", ".join(f"`{item}` ({label})" for item, label in allowed.items()) if len(allowed) <= 12 else \
+            ", ".join(f"`{item}`" for item in allowed)
+        sources = self.parsed_sources()
+        self.report("E015", located, value=value, what=sources.get(source, source), where=where,
+                    suggestion=suggestion, allowed=f"Các giá trị hợp lệ cho `{key}`: {listed}.")
+        return None
+
+    def parsed_sources(self) -> dict:
+        from .diagnostics import catalog
+
+        return catalog("vi")["sources"]
+
+
+def validate_profile(parsed: ParsedFile, project: Project, content_dir: Path, rel_path: str) -> tuple[Profile | None, list[Diagnostic]]:
+    checker = _ProfileChecker(parsed, project)
+    if parsed.front is None:
+        return None, list(parsed.diagnostics)
+    opening = Located("---", 1, 1, 3)
+    values = checker.check_mapping(parsed.front, PROFILE_FIELDS, "", opening)
+    year = values.get("year")
+    plan = project.plan_for_year(year) if isinstance(year, int) else None
+    if isinstance(year, int) and plan is None:
+        periods = ", ".join(f"kế hoạch {item.id}: {item.start}–{item.end}" for item in project.plans)
+        checker.report("E014", parsed.front["year"].value, year=year, periods=periods)
+    kind = _check_kind_field(checker, values, plan, project)
+    unit_id = checker.check_id(values.get("unit"), "units", "unit", allowed_ids(project, "units"))
+    if unit_id and isinstance(year, int):
+        unit = project.units[unit_id]
+        if not unit.active_in(year):
+            active = (f"từ năm {unit.from_year}" if unit.from_year else "") + \
+                (f" đến năm {unit.until_year}" if unit.until_year else "")
+            checker.report("E017", values["unit"][1], unit=unit.name, active=active.strip(), year=year)
+    stage = _check_plan_id(checker, values.get("stage"), "stages", "stage", plan, project)
+    nominated = [
+        milestone for milestone in (
+            _check_milestone(checker, item, plan, project, year) for item in values.get("nominated", [])
+        ) if milestone
+    ]
+    criteria = _check_criteria(checker, values, plan, project, kind)
+    consent = values.get("consent")
+    if consent and "scope" in consent:
+        scope_ids = allowed_ids(project, "consent_scopes")
+        consent["scope"] = [
+            scope for scope in (checker.check_id(item, "consent_scopes", "scope", scope_ids) for item in consent["scope"])
+            if scope
+        ]
+    photo = _check_photo(checker, parsed, values, content_dir, rel_path)
+    if photo and not values.get("photo_alt"):
+        checker.report("E026", parsed.front["photo"].key)
+    if kind in project.personal_data.requires_consent and "consent" not in parsed.front:
+        what = "họ tên, ảnh và thông tin cá nhân" if photo else "họ tên và thông tin cá nhân"
+        checker.report("E028", opening, what=what, scopes=", ".join(project.personal_data.scopes))
+    elif photo and consent and consent.get("scope") is not None and "anh" not in consent.get("scope", []) \
+            and "anh" in project.personal_data.scopes and kind in project.personal_data.requires_consent:
+        checker.report("E028", parsed.front["photo"].key, what="ảnh chân dung",
+                       scopes=", ".join(project.personal_data.scopes))
+    slug, slug_line = _check_slug(checker, parsed, values, rel_path)
+    for code, line, column, length, args in scan_unsafe(parsed.body, parsed.body_line):
+        checker.report(code, Located(None, line, column, length), **args)
+    if plan and "criteria" not in parsed.front:
+        example = ", ".join(item.id for item in plan.applicable_criteria(values.get("field", ("",))[0], kind or "")[:2])
+        checker.report("W001", opening, example=example or "chung-1")
+    if plan and "stage" not in parsed.front:
+        checker.report("W002", opening, allowed=", ".join(plan.stages))
+    diagnostics = [*parsed.diagnostics, *checker.diagnostics]
+    if any(item.severity == "error" for item in diagnostics) or plan is None:
+        return None, diagnostics
+    profile = Profile(
+        source=parsed.path, rel_path=rel_path, slug=slug, slug_line=slug_line,
+        name=values["name"], kind=kind, field=values["field"][0], unit=unit_id, year=year, plan_id=plan.id,
+        achievements=values["achievements"], body=parsed.body,
+        position=values.get("position"), summary=values.get("summary"), criteria=criteria,
+        awards=values.get("awards", []), stage=stage, nominated=nominated, consent=consent,
+        photo=photo, photo_alt=values.get("photo_alt"), aliases=values.get("aliases", []),
+        draft=values.get("draft", False), withdrawn=values.get("withdrawn", False),
+    )
+    return profile, diagnostics
+
+
+def _check_kind_field(checker: _ProfileChecker, values: dict, plan: Plan | None, project: Project) -> str | None:
+    kind = _check_plan_id(checker, values.get("kind"), "kinds", "kind", plan, project)
+    _check_plan_id(checker, values.get("field"), "fields", "field", plan, project)
+    return kind
+
+
+def _plan_ids(plan: Plan | None, source: str, project: Project) -> dict[str, str]:
+    if plan is None:
+        return allowed_ids(project, source)
+    if source == "kinds":
+        return {item.id: item.label for item in plan.kinds.values()}
+    if source == "fields":
+        return {item.id: item.label for item in plan.fields.values()}
+    if source == "stages":
+        return {item.id: item.label for item in plan.stages.values()}
+    if source == "milestones":
+        return {item.id: item.label for item in plan.milestones.values()}
+    return {item.id: item.text for item in plan.criteria.values()}
+
+
+def _check_plan_id(checker, checked, source, key, plan, project) -> str | None:
+    where = f" của kế hoạch {plan.id}" if plan else ""
+    return checker.check_id(checked, source, key, _plan_ids(plan, source, project), where)
+
+
+def _check_milestone(checker, checked, plan, project, year) -> str | None:
+    milestone_id = _check_plan_id(checker, checked, "milestones", "nominated", plan, project)
+    if milestone_id and plan and isinstance(year, int):
+        milestone = plan.milestones[milestone_id]
+        if not milestone.covers_start <= year <= milestone.covers_end:
+            allowed = ", ".join(
+                f"`{item.id}`" for item in plan.milestones.values() if item.covers_start <= year <= item.covers_end
+            ) or "không có mốc nào"
+            checker.report("E018", checked[1], milestone=milestone.label, start=milestone.covers_start,
+                           end=milestone.covers_end, year=year, allowed=allowed)
+            return None
+    return milestone_id
+
+
+def _check_criteria(checker, values, plan, project, kind) -> list[str]:
+    accepted = []
+    field_value = values.get("field")
+    field_id = field_value[0] if field_value else None
+    for item in values.get("criteria", []):
+        criterion_id = _check_plan_id(checker, item, "criteria", "criteria", plan, project)
+        if not criterion_id or not plan:
+            continue
+        criterion = plan.criteria[criterion_id]
+        if field_id not in plan.fields or kind not in plan.kinds:
+            accepted.append(criterion_id)
+            continue
+        wrong_field = criterion.field is not None and criterion.field != field_id
+        wrong_kind = kind not in criterion.kinds
+        if wrong_field or wrong_kind:
+            if wrong_field:
+                reason = f"thuộc lĩnh vực “{plan.fields[criterion.field].label}”, không phải lĩnh vực của hồ sơ"
+            else:
+                kinds = ", ".join(plan.kinds[k].label.lower() for k in criterion.kinds)
+                reason = f"chỉ áp dụng cho {kinds}, không áp dụng cho {plan.kinds[kind].label.lower()}"
+            applicable = ", ".join(f"`{c.id}`" for c in plan.applicable_criteria(field_id, kind))
+            checker.report("E016", item[1], value=criterion_id, label=criterion.text, reason=reason,
+                           field=plan.fields[field_id].label, kind=plan.kinds[kind].label.lower(), allowed=applicable)
+            continue
+        accepted.append(criterion_id)
+    return list(dict.fromkeys(accepted))
+
+
+def _check_photo(checker, parsed: ParsedFile, values: dict, content_dir: Path, rel_path: str) -> str | None:
+    photo = values.get("photo")
+    if not photo:
+        return None
+    located = parsed.front["photo"].value
+    pure = PurePosixPath(photo.replace("\\", "/"))
+    if pure.is_absolute() or ".." in pure.parts or ":" in photo.split("/")[0]:
+        checker.report("E021", located, path=photo)
+        return None
+    relative = PurePosixPath(rel_path).parent / pure
+    target = content_dir / relative
+    try:
+        resolved = target.resolve(strict=False)
+        inside = resolved.is_relative_to(content_dir.resolve())
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside:
+        checker.report("E021", located, path=photo)
+        return None
+    if not target.is_file() or not _exact_case(content_dir, relative):
+        checker.report("E020", located, path=photo)
+        return None
+    return relative.as_posix()
+
+
+def _exact_case(root: Path, relative: PurePosixPath) -> bool:
+    """A photo named `Anh.JPG` must not pass on a case-insensitive disk and 404 on the server."""
+    current = root
+    for part in relative.parts:
+        try:
+            if part not in os.listdir(current):
+                return False
+        except OSError:
+            return False
+        current = current / part
+    return True
+
+
+def _check_slug(checker, parsed: ParsedFile, values: dict, rel_path: str) -> tuple[str, int]:
+    explicit = values.get("slug")
+    if explicit:
+        located = parsed.front["slug"].value
+        if not set(explicit) <= _SLUG_CHARS or explicit.startswith("-") or explicit.endswith("-") or "--" in explicit:
+            checker.report("E025", located, value=explicit, example=slugify(explicit) or "nguyen-van-a")
+            return slugify(explicit) or "ho-so", located.line
+        return explicit, located.line
+    stem = PurePosixPath(rel_path).stem
+    return slugify(stem) or slugify(str(values.get("name", ""))) or "ho-so", 1
+
+
+def check_collisions(profiles: list[Profile], project: Project) -> list[Diagnostic]:
+    """Two profiles may not share a URL, even when they differ only by case or accents."""
+    diagnostics = []
+    owners: dict[str, Profile] = {}
+    prefix = project.site.prefix + project.site.paths["profile"]
+    for profile in sorted(profiles, key=lambda item: item.rel_path):
+        key = slugify(profile.slug)
+        url = f"{prefix}/{profile.slug}/"
+        if key in owners:
+            other = owners[key]
+            diagnostics.append(Diagnostic(
+                code="E019", file=profile.source, line=profile.slug_line, column=1,
+                args={"url": url, "other": other.source},
+            ))
+        else:
+            owners[key] = profile
+    return diagnostics

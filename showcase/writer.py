@@ -1,0 +1,75 @@
+"""Write the built site atomically: all of it or nothing.
+
+Files go to a fresh sibling folder first; only when every file is written is it
+swapped with the published folder in one `renameat2(RENAME_EXCHANGE)` call (Linux),
+so a reader, or a build killed at any moment, sees either the old site or the new
+one, never a mix.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _libc_renameat2():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        function = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    renameat2 = _libc_renameat2()
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _staging_dirs(out_dir: Path) -> list[Path]:
+    return sorted(out_dir.parent.glob(f".{out_dir.name}.staging-*"))
+
+
+def clean_stale_staging(out_dir: Path) -> None:
+    """Remove what a killed build left beside the output folder."""
+    for stale in _staging_dirs(out_dir):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def write_tree(files: dict[str, bytes], out_dir: Path) -> None:
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_staging(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    try:
+        for relative in sorted(files):
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(files[relative])
+        os.chmod(staging, 0o755)
+        if not out_dir.exists():
+            os.rename(staging, out_dir)
+            return
+        if _exchange(staging, out_dir):
+            shutil.rmtree(staging, ignore_errors=True)
+            return
+        # No atomic exchange on this system: the narrowest window we can get.
+        retired = staging.with_name(staging.name + "-old")
+        os.rename(out_dir, retired)
+        os.rename(staging, out_dir)
+        shutil.rmtree(retired, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

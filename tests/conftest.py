@@ -1,0 +1,49 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from showcase.config import load_project  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def project():
+    return load_project(ROOT)
+
+
+def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args],
+        cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300,
+    )
+
+
+@pytest.fixture
+def content_dir(tmp_path):
+    """An empty content folder to copy fixtures into."""
+    folder = tmp_path / "content"
+    folder.mkdir()
+    return folder
+
+
+def copy_fixture(name: str, destination: Path, kind: str = "invalid") -> Path:
+    target = destination / name
+    shutil.copyfile(FIXTURES / kind / name, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The bundled sample site, built once for every test that reads the output."""
+    out = tmp_path_factory.mktemp("site") / "public"
+    result = run_cli("build", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
