@@ -10,11 +10,13 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
-from showcase import pipeline
+from showcase import dashboard_cli, pipeline, reports
 from showcase.config import PROJECT_ROOT, ConfigError, load_project
-from showcase.diagnostics import FORMATTERS, LANGUAGES, catalog, format_text
+from showcase.diagnostics import FORMATTERS, LANGUAGES, Diagnostic, catalog, format_text
 from showcase.schema import json_schema
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -44,8 +46,10 @@ def make_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="chỉ kiểm tra hồ sơ, không tạo trang")
     content_options(check)
     check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="dạng báo cáo")
+    check.add_argument("--strict", action="store_true", help="coi cảnh báo (kể cả đơn vị chưa đạt chỉ tiêu) là lỗi")
 
     commands.add_parser("schema", help="in JSON Schema của phần thông tin đầu tệp")
+    dashboard_cli.add_commands(commands, content_options)
 
     serve = commands.add_parser("serve", help="tạo trang và mở máy chủ xem trước")
     content_options(serve)
@@ -86,8 +90,23 @@ def run(argv: list[str]) -> int:
         from showcase.serve import serve
 
         return serve(args, project)
+    if args.command in ("report", "yearbook"):
+        run_command = dashboard_cli.run_report if args.command == "report" else dashboard_cli.run_yearbook
+        return run_command(args, project, _print_diagnostics)
     if args.command == "check":
         result = pipeline.load_content(args.content, project)
+        try:
+            today = reports.reference_date(os.environ, date.today())
+        except reports.ReferenceDateError as error:
+            print(f"build.py: lỗi: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        units_file = project.root / "data" / "units.yaml"
+        if not result.errors:  # an invalid profile would show as a false gap in its unit's quota
+            result.diagnostics += reports.quota_warnings(
+                result.profiles, project, today, units_file.read_text(encoding="utf-8"), pipeline.display_path(units_file))
+        if args.strict:
+            result.diagnostics = [replace(item, severity_override="error") for item in result.diagnostics]
+        result.diagnostics.sort(key=Diagnostic.sort_key)
         _print_diagnostics(result.diagnostics, lang, args.format)
         if args.format == "text" and not result.diagnostics:
             print(words["ok"].format(files=result.files))

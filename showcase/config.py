@@ -343,7 +343,10 @@ def load_units(path: Path, root: Path) -> tuple[dict[str, Unit], list[Diagnostic
 DEFAULT_PATHS = {
     "profile": "ho-so", "field": "linh-vuc", "unit": "don-vi", "year": "nam",
     "kind": "loai", "all": "tat-ca", "page": "trang",
+    "statistics": "thong-ke", "milestone": "so-ket", "yearbook": "ky-yeu",
 }
+STATISTICS_VISIBILITY = ("public", "unlisted")
+YEARBOOK_ORDER_KEYS = ("field", "kind", "unit", "year", "name")
 
 
 def load_site(path: Path, root: Path, base_url: str | None) -> tuple[Site | None, list[Diagnostic]]:
@@ -360,6 +363,11 @@ def load_site(path: Path, root: Path, base_url: str | None) -> tuple[Site | None
         check.fail(f"base_url “{url}” phải bắt đầu bằng http:// hoặc https://")
     paths = dict(DEFAULT_PATHS)
     paths.update(check.optional(data, "paths", dict, {}))
+    if check.optional(data, "statistics", str, "public") not in STATISTICS_VISIBILITY:
+        check.fail("statistics phải là public (hiện trong điều hướng) hoặc unlisted (không lập chỉ mục, không có trong điều hướng)")
+    order = check.optional(data, "yearbook_order", list, [])
+    if any(item not in YEARBOOK_ORDER_KEYS for item in order):
+        check.fail(f"yearbook_order chỉ gồm các khóa: {', '.join(YEARBOOK_ORDER_KEYS)}")
     per_page = check.optional(data, "per_page", int, 12)
     if per_page < 1:
         check.fail("per_page phải lớn hơn 0")

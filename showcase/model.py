@@ -157,7 +157,8 @@ def _term_label(taxonomy: str, term: object, project: Project, plans: dict[str, 
     return str(term)
 
 
-def build_site(profiles: list[Profile], project: Project, intro: dict | None, include_drafts: bool) -> list[Page]:
+def build_site(profiles: list[Profile], project: Project, intro: dict | None, include_drafts: bool,
+               today: date | None = None) -> list[Page]:
     site = project.site
     urls = Urls(project)
     plans = {plan.id: plan for plan in project.plans}
@@ -241,5 +242,8 @@ def build_site(profiles: list[Profile], project: Project, intro: dict | None, in
             "canonical": urls.absolute(pagination["url"]),
         }))
 
+    if today is not None:  # the office's statistics, milestone and yearbook pages need the reference date
+        from .dashboard_pages import dashboard_pages
+        pages += dashboard_pages(profiles, project, common, today)
     pages.append(Page("/404.html", "404.html", {**common, "page_title": "Không tìm thấy trang", "canonical": None}))
     return pages

@@ -6,6 +6,7 @@ collects diagnostics, so `build.py` stays a thin command line.
 
 from __future__ import annotations
 
+import datetime
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from .markup import MarkdownRenderer
 from .model import Page, build_site
 from .reader import read_profile
 from .render import fingerprint_assets, make_environment, render_pages
+from .reports import reference_date
 from .validate import Profile, check_collisions, validate_profile
 from .writer import write_tree
 
@@ -118,8 +120,10 @@ def load_content(content_dir: Path, project: Project) -> ContentResult:
     return result
 
 
-def render_site(result: ContentResult, project: Project, include_drafts: bool) -> tuple[list[Page], dict[str, bytes]]:
-    pages = build_site(result.profiles, project, result.intro, include_drafts)
+def render_site(result: ContentResult, project: Project, include_drafts: bool,
+                today: datetime.date | None = None) -> tuple[list[Page], dict[str, bytes]]:
+    today = today or reference_date(os.environ, datetime.date.today())
+    pages = build_site(result.profiles, project, result.intro, include_drafts, today)
     asset_urls, files = fingerprint_assets(project.static_dir, project.site.prefix)
     environment = make_environment(project.layouts_dir, asset_urls)
     files.update(render_pages(pages, environment))
@@ -129,11 +133,12 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool) -
     return pages, files
 
 
-def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bool) -> tuple[ContentResult, int]:
+def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bool,
+          today: datetime.date | None = None) -> tuple[ContentResult, int]:
     """Validate, then render and publish only if there is no error. Returns (result, pages written)."""
     result = load_content(content_dir, project)
     if result.errors:
         return result, 0
-    pages, files = render_site(result, project, include_drafts)
+    pages, files = render_site(result, project, include_drafts, today)
     write_tree(files, out_dir)
     return result, len(pages)

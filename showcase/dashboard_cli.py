@@ -1,0 +1,175 @@
+"""Commands of the office's dashboard: `report` and `yearbook` (wired by build.py).
+
+These only wire stages: load content → figures (showcase.reports) → a view
+(showcase.report_format, or the yearbook page printed by headless Chromium).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from . import pipeline
+from .config import Project
+from .report_format import as_json, coverage_csv, coverage_text, milestone_csv, milestone_text
+from .reports import ReferenceDateError, coverage, default_plan, find_milestone, milestone_review, reference_date
+from .writer import write_tree
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def add_commands(commands, content_options) -> None:
+    report = commands.add_parser("report", help="báo cáo độ phủ chỉ tiêu hoặc sơ kết, tổng kết (bảng, CSV, JSON)")
+    content_options(report)
+    report.add_argument("--plan", help="mã kế hoạch (mặc định: kế hoạch đang thực hiện)")
+    report.add_argument("--year", type=int, help="chỉ báo cáo một năm")
+    report.add_argument("--milestone", help="báo cáo một mốc sơ kết, tổng kết (mã trong data/plans)")
+    report.add_argument("--format", choices=("text", "csv", "json"), default="text", help="dạng báo cáo (mặc định text)")
+    report.add_argument("--by", choices=("kind", "field"), help="tách số liệu theo loại điển hình hoặc lĩnh vực")
+    report.add_argument("--output", type=Path, help="ghi báo cáo vào tệp thay vì in ra màn hình")
+
+    yearbook = commands.add_parser("yearbook", help="tạo kỷ yếu (bản in PDF) của một năm hoặc một mốc sơ kết, tổng kết")
+    content_options(yearbook)
+    which = yearbook.add_mutually_exclusive_group(required=True)
+    which.add_argument("--milestone", help="mã mốc sơ kết, tổng kết")
+    which.add_argument("--year", type=int, help="năm")
+    yearbook.add_argument("--pdf", type=Path, required=True, help="tệp PDF cần tạo")
+
+
+def _today() -> datetime.date:
+    return reference_date(os.environ, datetime.date.today())
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"build.py: lỗi: {message}", file=sys.stderr)
+    return code
+
+
+def _load(args: argparse.Namespace, project: Project, print_diagnostics):
+    result = pipeline.load_content(args.content, project)
+    if result.errors:
+        print_diagnostics(result.diagnostics, args.lang)
+        print("Hồ sơ còn lỗi: sửa các lỗi trên rồi chạy lại báo cáo.", file=sys.stderr)
+        return None
+    return result
+
+
+def run_report(args: argparse.Namespace, project: Project, print_diagnostics) -> int:
+    try:
+        today = _today()
+    except ReferenceDateError as error:
+        return _fail(str(error))
+    if args.milestone:
+        found = find_milestone(project, args.milestone)
+        if found is None:
+            known = ", ".join(m for plan in project.plans for m in plan.milestones) or "không có"
+            return _fail(f"không có mốc sơ kết, tổng kết “{args.milestone}” (các mốc: {known})")
+    plan = project.plan(args.plan) if args.plan else default_plan(project, today)
+    if plan is None:
+        return _fail(f"không có kế hoạch “{args.plan}” (các kế hoạch: {', '.join(p.id for p in project.plans)})")
+    if args.year is not None and not args.milestone and not plan.covers(args.year):
+        return _fail(f"năm {args.year} không thuộc kế hoạch {plan.id} ({plan.start}–{plan.end})")
+    result = _load(args, project, print_diagnostics)
+    if result is None:
+        return EXIT_CONTENT
+    if args.milestone:
+        plan, milestone = found
+        data = milestone_review(result.profiles, plan, milestone, project, _order(project))
+        text = {"text": milestone_text, "csv": milestone_csv, "json": as_json}[args.format](data)
+    else:
+        data = coverage(result.profiles, plan, project, today, args.year)
+        if args.format == "json":
+            text = as_json(data)
+        else:
+            text = (coverage_csv if args.format == "csv" else coverage_text)(data, args.by)
+    if args.output:
+        # newline="" keeps the CSV's CRLF as written.
+        args.output.write_text(text, encoding="utf-8", newline="")
+        print(f"Đã ghi báo cáo vào {args.output}.", file=sys.stderr)
+    else:
+        if args.format == "csv":
+            sys.stdout.reconfigure(newline="")
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _order(project: Project) -> tuple[str, ...]:
+    from .dashboard_pages import settings
+
+    return settings(project)[1]
+
+
+def find_chromium() -> str | None:
+    configured = os.environ.get("CHROMIUM")
+    if configured:
+        return configured if Path(configured).is_file() else None
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _localise_urls(html: str, root: Path) -> str:
+    """Root-relative links (/prefix/assets/...) point into the temporary site when printed from file://."""
+    base = root.as_uri()
+    return html.replace('src="/', f'src="{base}/').replace('href="/', f'href="{base}/')
+
+
+def run_yearbook(args: argparse.Namespace, project: Project, print_diagnostics) -> int:
+    from .dashboard_pages import DashboardUrls
+
+    try:
+        today = _today()
+    except ReferenceDateError as error:
+        return _fail(str(error))
+    if args.milestone:
+        found = find_milestone(project, args.milestone)
+        if found is None:
+            known = ", ".join(m for plan in project.plans for m in plan.milestones) or "không có"
+            return _fail(f"không có mốc sơ kết, tổng kết “{args.milestone}” (các mốc: {known})")
+        key = args.milestone
+    else:
+        if project.plan_for_year(args.year) is None:
+            return _fail(f"năm {args.year} không thuộc kế hoạch nào")
+        key = args.year
+    chromium = find_chromium()
+    if chromium is None:
+        return _fail("không tìm thấy Chromium để in PDF. Cài gói chromium (Debian/Ubuntu: apt-get install chromium) "
+                     "hoặc đặt biến môi trường CHROMIUM=/đường/dẫn/tới/chromium; cũng có thể mở trang kỷ yếu "
+                     "trong trình duyệt và dùng lệnh In (Ctrl+P).")
+    result = _load(args, project, print_diagnostics)
+    if result is None:
+        return EXIT_CONTENT
+    url = DashboardUrls(project).yearbook(key)
+    _, files = pipeline.render_site(result, project, include_drafts=False, today=today)
+    page_path = url.lstrip("/") + "index.html"
+    if page_path not in files:
+        return _fail(f"năm {key} chưa có điển hình nào để làm kỷ yếu", EXIT_CONTENT)
+    with tempfile.TemporaryDirectory(prefix="ky-yeu-") as temp:
+        root = Path(temp) / "site"
+        write_tree(files, root)
+        page = root / page_path
+        page.write_text(_localise_urls(page.read_text(encoding="utf-8"), root), encoding="utf-8")
+        target = args.pdf.resolve()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        command = [
+            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+            f"--user-data-dir={Path(temp) / 'profile'}", f"--print-to-pdf={target}", page.as_uri(),
+        ]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            return _fail(f"Chromium không in được kỷ yếu ({error})")
+        if done.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
+            return _fail(f"Chromium không in được kỷ yếu (mã {done.returncode}): {done.stderr.strip()[-500:]}")
+    print(f"Đã tạo kỷ yếu {args.pdf}.", file=sys.stderr)
+    return EXIT_OK
