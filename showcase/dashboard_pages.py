@@ -10,6 +10,7 @@ the yearbook order from `yearbook_order`.
 from __future__ import annotations
 
 import datetime
+import re
 
 from .charts import bar_chart, describe
 from .config import Plan, Project
@@ -145,11 +146,17 @@ def dashboard_pages(profiles: list[Profile], project: Project, common: dict, tod
     return pages
 
 
+def demote_headings(html: str, levels: int) -> str:
+    """The story's own `## headings` sit under the yearbook's h3 "Câu chuyện điển hình": shift them down."""
+    return re.sub(r"<(/?)h([1-6])\b", lambda match: f"<{match[1]}h{min(int(match[2]) + levels, 6)}", html)
+
+
 def _yearbook_page(profiles, project, plan, urls, dash, base, key, period_label, start, end, order) -> Page:
     members = order_profiles(period_profiles(profiles, plan, start, end), plan, order)
     details = [profile_detail(p, plan, project, urls) for p in members]
     for profile, detail in zip(members, details, strict=True):
         detail["anchor"] = f"dien-hinh-{profile.slug}"
+        detail["body_html"] = demote_headings(detail["body_html"], 2)
         photo = detail.get("photo")
         detail["photo_src"] = (photo.get("src") or photo.get("url")) if isinstance(photo, dict) else None
         detail["photo_alt"] = (photo.get("alt") or profile.photo_alt or "") if isinstance(photo, dict) else ""
