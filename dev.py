@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-SYSTEM_PACKAGES = ["chromium", "chromium-driver", "default-jre-headless", "nodejs", "npm"]
+SYSTEM_PACKAGES = ["chromium", "chromium-driver", "default-jre-headless", "nodejs", "npm", "poppler-utils"]
 
 
 def say(message: str) -> None:
@@ -47,7 +47,7 @@ def ensure_venv(requirements: str) -> None:
 
 def ensure_system_tools() -> None:
     """Chromium, Java and Node for the browser, accessibility and HTML-validator tests."""
-    missing = [tool for tool in ("chromium", "java", "npm") if shutil.which(tool) is None]
+    missing = [tool for tool in ("chromium", "java", "npm", "pdftotext") if shutil.which(tool) is None]
     if missing:
         if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
             say(f"Cài đặt gói hệ thống: {', '.join(SYSTEM_PACKAGES)}")
