@@ -30,7 +30,7 @@ from .reports import (
 )
 from .validate import Profile
 
-STATUS_TEXT = {BELOW: "chưa đạt chỉ tiêu", IN_PROGRESS: "năm đang diễn ra", INACTIVE: "không hoạt động", "ok": ""}
+STATUS_TEXT = {BELOW: "chưa đạt chỉ tiêu", IN_PROGRESS: "năm chưa kết thúc", INACTIVE: "không hoạt động", "ok": ""}
 
 
 class DashboardUrls:
@@ -58,7 +58,7 @@ def settings(project: Project) -> tuple[bool, tuple[str, ...]]:
 
 def _year_chart(plan: Plan, table: dict, chart_id: str) -> dict:
     bars = [{"label": f"Năm {column['year']}", "value": column["count"],
-             "note": "(đang diễn ra)" if column["status"] != ENDED else "", "open": column["status"] != ENDED}
+             "note": f"({column['status_label']})" if column["status"] != ENDED else "", "open": column["status"] != ENDED}
             for column in table["years"]]
     title = f"Số điển hình theo năm, {plan.title}"
     return {"id": chart_id, "title": title, "svg": bar_chart(chart_id, title, describe(title, bars), bars)}

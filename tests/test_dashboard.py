@@ -395,7 +395,7 @@ def test_statistics_page_shows_the_figures(generated_site, generated):
             else:
                 assert re.match(rf"{count}\b", cell), (unit["id"], year, cell)
                 assert ("chưa đạt" in cell) == (year < 2024 and count < QUOTA)
-                assert ("đang diễn ra" in cell) == (year >= 2024 and count < QUOTA)
+                assert ("chưa kết thúc" in cell) == (year >= 2024 and count < QUOTA)
         assert cells[-1] == str(sum(1 for p in profiles if p["unit"] == unit["id"]))
     assert html.count("<svg") >= 3
     home = (generated_site / PREFIX.strip("/") / "index.html").read_text(encoding="utf-8")
