@@ -31,7 +31,7 @@ def run(*command: str, **kwargs) -> None:
 
 
 def ensure_venv(requirements: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script must run, and explain, on an older Python
         sys.exit("Cần Python 3.11 trở lên (Python 3.11+ is required).")
     if not VENV_PYTHON.exists():
         say("Tạo môi trường ảo .venv")
