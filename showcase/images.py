@@ -43,7 +43,7 @@ ENCODERS: tuple[tuple[str, str, str, dict], ...] = tuple(
     ) if item[0] == "JPEG" or features.check(item[0].lower())
 )
 CORRUPT = "tệp ảnh bị hỏng hoặc không đầy đủ"
-SIZES = "(min-width: 48rem) 20rem, 100vw"
+SIZES = "(max-width: 20rem) 100vw, 20rem"  # the profile photo is at most 20rem wide (site.css)
 RECIPE_VERSION = 1
 
 
