@@ -93,7 +93,12 @@ def profile_card(profile: Profile, plan: Plan, project: Project, urls: Urls) -> 
     }
 
 
-def profile_detail(profile: Profile, plan: Plan, project: Project, urls: Urls) -> dict:
+def is_published(profile: Profile, include_drafts: bool) -> bool:
+    """Withdrawn profiles never appear anywhere; drafts only in a preview build."""
+    return not profile.withdrawn and (include_drafts or not profile.draft)
+
+
+def profile_detail(profile: Profile, plan: Plan, project: Project, urls: Urls, photo: dict | None = None) -> dict:
     card = profile_card(profile, plan, project, urls)
     criteria = plan.criteria
     card.update({
@@ -124,6 +129,8 @@ def profile_detail(profile: Profile, plan: Plan, project: Project, urls: Urls) -
         "body_html": profile.body_html,
         "canonical": urls.absolute(urls.profile(profile.slug)),
         "source": profile.rel_path,
+        "photo": photo,
+        "is_person": profile.kind in project.personal_data.requires_consent,
     })
     return card
 
@@ -158,11 +165,12 @@ def _term_label(taxonomy: str, term: object, project: Project, plans: dict[str, 
 
 
 def build_site(profiles: list[Profile], project: Project, intro: dict | None, include_drafts: bool,
-               today: date | None = None) -> list[Page]:
+               today: date | None = None, photos: dict[str, dict] | None = None) -> list[Page]:
+    """`photos`: the profile's `rel_path` → the data of its published photo (see images.publish_photos)."""
     site = project.site
     urls = Urls(project)
     plans = {plan.id: plan for plan in project.plans}
-    published = [p for p in profiles if not p.withdrawn and (include_drafts or not p.draft)]
+    published = [p for p in profiles if is_published(p, include_drafts)]
     published.sort(key=lambda p: (sort_key(p, plans[p.plan_id]), p.slug))
     cards = {id(p): profile_card(p, plans[p.plan_id], project, urls) for p in published}
     common = {
@@ -209,7 +217,7 @@ def build_site(profiles: list[Profile], project: Project, intro: dict | None, in
 
     for profile in published:
         plan = plans[profile.plan_id]
-        detail = profile_detail(profile, plan, project, urls)
+        detail = profile_detail(profile, plan, project, urls, (photos or {}).get(profile.rel_path))
         related = [cards[id(p)] for p in terms["unit"][profile.unit] if p is not profile][:4]
         same_field = [cards[id(p)] for p in terms["field"][profile.field]
                       if p is not profile and cards[id(p)] not in related][:4]

@@ -13,8 +13,11 @@ from pathlib import Path
 
 from .config import Project
 from .diagnostics import Diagnostic
+from .feeds import discovery_files, head_links
+from .images import max_pixels_text, publish_photos
 from .markup import MarkdownRenderer
-from .model import Page, build_site
+from .metadata import json_ld
+from .model import Page, build_site, is_published
 from .reader import read_profile
 from .render import fingerprint_assets, make_environment, render_pages
 from .reports import reference_date
@@ -31,6 +34,7 @@ class ContentResult:
     intro: dict | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
+    content_dir: Path | None = None
 
     @property
     def errors(self) -> int:
@@ -93,7 +97,7 @@ def read_intro(path: Path, data: bytes, renderer: MarkdownRenderer) -> tuple[dic
 
 def load_content(content_dir: Path, project: Project) -> ContentResult:
     content_dir = content_dir.resolve()
-    result = ContentResult()
+    result = ContentResult(content_dir=content_dir)
     renderer = MarkdownRenderer()
     for path in discover(content_dir):
         data, problem = read_source(path, content_dir)
@@ -120,13 +124,34 @@ def load_content(content_dir: Path, project: Project) -> ContentResult:
     return result
 
 
+def image_cache_dir(project: Project) -> Path:
+    return project.root / ".cache" / "images"
+
+
+def render_photos(result: ContentResult, project: Project, include_drafts: bool) -> tuple[dict[str, dict], dict[str, bytes]]:
+    """Resize the published profiles' photos (withdrawn profiles' photos are never copied out).
+    A photo that cannot be encoded becomes an E027 diagnostic in `result`."""
+    wanted = {profile.rel_path: (result.content_dir / profile.photo, profile.photo_alt)
+              for profile in result.profiles if profile.photo and result.content_dir and is_published(profile, include_drafts)}
+    contexts, files, problems = publish_photos(wanted, project.site.prefix, image_cache_dir(project))
+    for profile in result.profiles:
+        if profile.rel_path in problems:
+            result.diagnostics.append(Diagnostic(code="E027", file=profile.source, line=profile.photo_line, args={
+                "path": profile.photo, "problem": problems[profile.rel_path], "max_pixels": max_pixels_text()}))
+    return contexts, files
+
+
 def render_site(result: ContentResult, project: Project, include_drafts: bool,
                 today: datetime.date | None = None) -> tuple[list[Page], dict[str, bytes]]:
     today = today or reference_date(os.environ, datetime.date.today())
-    pages = build_site(result.profiles, project, result.intro, include_drafts, today)
+    photos, photo_files = render_photos(result, project, include_drafts)
+    pages = build_site(result.profiles, project, result.intro, include_drafts, today, photos)
     asset_urls, files = fingerprint_assets(project.static_dir, project.site.prefix)
+    files.update(photo_files)
     environment = make_environment(project.layouts_dir, asset_urls)
+    environment.globals.update(discovery=head_links(project), json_ld=json_ld)
     files.update(render_pages(pages, environment))
+    files.update(discovery_files(pages, project))
     if project.site.prefix != "/":
         files["index.html"] = environment.get_template("redirect.html").render(
             target=project.site.prefix, site=project.site).encode("utf-8")
@@ -140,5 +165,7 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
     if result.errors:
         return result, 0
     pages, files = render_site(result, project, include_drafts, today)
+    if result.errors:  # a photo that passed the check but could not be encoded
+        return result, 0
     write_tree(files, out_dir)
     return result, len(pages)

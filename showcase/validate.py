@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from .config import Plan, Project
 from .diagnostics import Diagnostic
+from .images import inspect_photo, max_pixels_text
 from .markup import scan_unsafe
 from .reader import Entry, Located, ParsedFile, as_date
 from .schema import PROFILE_FIELDS, Spec, allowed_ids
@@ -44,6 +45,7 @@ class Profile:
     consent: dict | None = None
     photo: str | None = None  # posix path relative to the content folder
     photo_alt: str | None = None
+    photo_line: int = 1
     aliases: list[str] = field(default_factory=list)
     draft: bool = False
     withdrawn: bool = False
@@ -288,7 +290,8 @@ def validate_profile(parsed: ParsedFile, project: Project, content_dir: Path, re
         achievements=values["achievements"], body=parsed.body,
         position=values.get("position"), summary=values.get("summary"), criteria=criteria,
         awards=values.get("awards", []), stage=stage, nominated=nominated, consent=consent,
-        photo=photo, photo_alt=values.get("photo_alt"), aliases=values.get("aliases", []),
+        photo=photo, photo_alt=values.get("photo_alt"), photo_line=parsed.front["photo"].key.line if photo else 1,
+        aliases=values.get("aliases", []),
         draft=values.get("draft", False), withdrawn=values.get("withdrawn", False),
     )
     return profile, diagnostics
@@ -382,6 +385,13 @@ def _check_photo(checker, parsed: ParsedFile, values: dict, content_dir: Path, r
         return None
     if not target.is_file() or not _exact_case(content_dir, relative):
         checker.report("E020", located, path=photo)
+        return None
+    try:
+        problem = inspect_photo(target.read_bytes())
+    except OSError as error:
+        problem = error.strerror or str(error)
+    if problem:
+        checker.report("E027", located, path=photo, problem=problem, max_pixels=max_pixels_text())
         return None
     return relative.as_posix()
 

@@ -15,7 +15,8 @@ EXPECTED = yaml.safe_load((FIXTURES / "invalid" / "expected.yaml").read_text(enc
 def test_fixture_reports_exactly_its_problem(name, project, content_dir):
     code, line = EXPECTED[name]
     copy_fixture(name, content_dir)
-    shutil.copyfile(FIXTURES / "invalid" / "anh.png", content_dir / "anh.png")
+    for photo in (FIXTURES / "invalid").glob("*.[jp][pn]g"):  # the photos the fixtures name
+        shutil.copyfile(photo, content_dir / photo.name)
     result = pipeline.load_content(content_dir, project)
     errors = [item for item in result.diagnostics if item.severity == "error"]
     assert [(item.code, item.line) for item in errors] == [(code, line)], errors
