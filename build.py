@@ -55,7 +55,7 @@ def make_parser() -> argparse.ArgumentParser:
     content_options(serve)
     serve.add_argument("--out", type=Path, default=PROJECT_ROOT / "public", help="thư mục kết quả (mặc định public/)")
     serve.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1, chỉ máy này)")
-    serve.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000)")
+    serve.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000; 0 = chọn cổng trống)")
     return parser
 
 
@@ -74,6 +74,10 @@ def _print_diagnostics(diagnostics, lang: str, output_format: str = "text", stre
 def run(argv: list[str]) -> int:
     args = make_parser().parse_args(argv)
     lang = getattr(args, "lang", "vi")
+    if args.command == "serve":  # the preview shows data and content errors in the browser, so it starts anyway
+        from showcase.serve import serve
+
+        return serve(args)
     try:
         project = load_project(PROJECT_ROOT, base_url=getattr(args, "base_url", None))
     except ConfigError as error:
@@ -86,10 +90,6 @@ def run(argv: list[str]) -> int:
         print(f"build.py: lỗi: không tìm thấy thư mục nội dung {args.content}", file=sys.stderr)
         return EXIT_USAGE
     words = catalog(lang)["words"]
-    if args.command == "serve":
-        from showcase.serve import serve
-
-        return serve(args, project)
     if args.command in ("report", "yearbook"):
         run_command = dashboard_cli.run_report if args.command == "report" else dashboard_cli.run_yearbook
         return run_command(args, project, _print_diagnostics)

@@ -1,23 +1,367 @@
-"""Preview server: build with drafts, then serve the output folder on loopback."""
+"""Preview server: build with drafts, serve the output on loopback, rebuild and reload on every change.
+
+The `livereload` library provides the browser side (its script, the WebSocket and the reload
+message); this module adds what an editor needs on top:
+
+- one rebuild per change of content/, layouts/, static/ or data/, noticed within a quarter second
+  (file size and nanosecond mtime, so a half-written file saved twice is seen twice);
+- when the content, the data or a layout is wrong, every HTML page is replaced by an error page in
+  Vietnamese listing each problem with file, line, message and fix; it carries the livereload script
+  too, so the page comes back by itself once the file is fixed;
+- files are looked up per request under the output folder (which the writer swaps atomically), and
+  nothing outside it is ever served.
+
+Nothing that happens while watching can stop the server: every rebuild is wrapped, and an error is
+shown, not raised.
+"""
 
 from __future__ import annotations
 
-import functools
-import http.server
+import logging
+import mimetypes
+import os
+import socket
 import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
 
 from . import pipeline
-from .diagnostics import format_text
+from .config import PROJECT_ROOT, ConfigError, load_project
+from .diagnostics import Diagnostic, catalog, format_text, message
+
+POLL_SECONDS = 0.25
+_TEMPLATES = Path(__file__).parent / "templates"
+_IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part", ".crdownload")
 
 
-def serve(args, project) -> int:
-    result, _ = pipeline.build(args.content, args.out, project, include_drafts=True)
-    if result.diagnostics:
-        sys.stderr.write(format_text(result.diagnostics, args.lang))
-    if result.errors:
-        return 1
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.out))
-    with http.server.ThreadingHTTPServer((args.host, args.port), handler) as server:
-        print(f"Xem trước tại: http://{args.host}:{args.port}{project.site.prefix}  (Ctrl+C để dừng)", flush=True)
-        server.serve_forever()
+@dataclass
+class Problem:
+    """One line of the error page: where, what, how to fix."""
+
+    file: str
+    line: int | None
+    column: int | None
+    code: str
+    title: str
+    message: str
+    fix: str
+    source_line: str | None = None
+    caret: str = ""
+    from_validator: bool = True
+
+
+@dataclass
+class BuildState:
+    ok: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    summary: str = ""
+    pages: int = 0
+    seconds: float = 0.0
+    built_at: float = 0.0
+
+
+def _problem(diagnostic: Diagnostic, lang: str) -> Problem:
+    text, fix = message(diagnostic, lang)
+    caret = ""
+    if diagnostic.source_line is not None:
+        caret = " " * max(diagnostic.column - 1, 0) + "^" * max(diagnostic.length, 1)
+    title = catalog(lang)["codes"].get(diagnostic.code, {}).get("title", "")
+    return Problem(diagnostic.file, diagnostic.line, diagnostic.column, diagnostic.code, title, text, fix,
+                   diagnostic.source_line, caret)
+
+
+def describe_exception(error: BaseException, layouts_dir: Path) -> Problem:
+    """A template (or any other) failure as an error-page line, pointing at the layout when there is one."""
+    file, line = "", None
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        file, line = error.filename or error.name or "", error.lineno
+    else:
+        frames = traceback.extract_tb(error.__traceback__)
+        layouts = str(layouts_dir.resolve())
+        for frame in reversed(frames):
+            if frame.filename.startswith(layouts) or frame.filename.endswith((".html", ".j2", ".xml")):
+                file, line = frame.filename, frame.lineno
+                break
+        else:
+            if frames:
+                file, line = frames[-1].filename, frames[-1].lineno
+    shown = pipeline.display_path(Path(file)) if file else "(không rõ tệp)"
+    source_line = None
+    if file and line:
+        try:
+            source_line = Path(file).read_text(encoding="utf-8", errors="replace").split("\n")[line - 1]
+        except (OSError, IndexError):
+            source_line = None
+    is_layout = bool(file) and Path(file).resolve().is_relative_to(layouts_dir.resolve())
+    detail = getattr(error, "message", None) or str(error) or type(error).__name__
+    if is_layout:
+        return Problem(shown, line, None, type(error).__name__, "Lỗi trong tệp giao diện",
+                       f"Không tạo được trang vì tệp giao diện có lỗi: {detail}",
+                       "Sửa dòng được chỉ ra trong tệp giao diện (cú pháp Jinja2: {{ biến }}, {% lệnh %}) rồi lưu lại; "
+                       "trang sẽ tự tải lại.", source_line, from_validator=False)
+    return Problem(shown, line, None, type(error).__name__, "Lỗi nội bộ của chương trình",
+                   f"Chương trình gặp lỗi khi tạo trang: {detail}",
+                   "Nếu vừa sửa tệp giao diện hoặc dữ liệu, hãy xem lại thay đổi đó; nếu không, báo cho nhóm phát triển kèm "
+                   "thông báo này.", source_line, from_validator=False)
+
+
+class Preview:
+    """Rebuilds the site on demand; remembers whether the last build failed and why."""
+
+    def __init__(self, root: Path, content_dir: Path, out_dir: Path, base_url: str | None = None, lang: str = "vi",
+                 stream=None):
+        self.root = root
+        self.content_dir = content_dir
+        self.out_dir = out_dir.resolve()
+        self.base_url = base_url
+        self.lang = lang
+        self.stream = stream or sys.stderr
+        self.state = BuildState()
+        self.prefix = "/"
+
+    def watched(self) -> list[Path]:
+        return [self.content_dir, self.root / "layouts", self.root / "static", self.root / "data"]
+
+    def rebuild(self) -> BuildState:
+        started = time.perf_counter()
+        state = BuildState()
+        diagnostics: list[Diagnostic] = []
+        try:
+            project = load_project(self.root, base_url=self.base_url)
+            self.prefix = project.site.prefix
+            result, pages = pipeline.build(self.content_dir, self.out_dir, project, include_drafts=True)
+            diagnostics = result.diagnostics
+            state.ok = not result.errors
+            state.pages = pages
+            state.problems = [_problem(item, self.lang) for item in diagnostics if item.severity == "error"]
+        except ConfigError as error:
+            diagnostics = error.diagnostics
+            state.problems = [_problem(item, self.lang) for item in diagnostics]
+        except Exception as error:  # noqa: BLE001 - a broken layout must show on the page, not stop the server
+            state.problems = [describe_exception(error, self.root / "layouts")]
+        state.seconds = time.perf_counter() - started
+        state.built_at = time.time()
+        self.state = state
+        self.report(diagnostics)
+        return state
+
+    def report(self, diagnostics: list[Diagnostic]) -> None:
+        stream = self.stream
+        color = stream.isatty() and "NO_COLOR" not in os.environ
+        if diagnostics:
+            stream.write(format_text(diagnostics, self.lang, color=color))
+        stamp = time.strftime("%H:%M:%S")
+        if self.state.ok:
+            stream.write(f"[{stamp}] Đã tạo {self.state.pages} trang trong {self.state.seconds * 1000:.0f} ms.\n")
+        else:
+            for problem in self.state.problems:
+                if not problem.from_validator:
+                    where = f"{problem.file}:{problem.line}" if problem.line else problem.file
+                    stream.write(f"{where}: {problem.title}: {problem.message}\n")
+            stream.write(f"[{stamp}] Chưa tạo được trang: có {len(self.state.problems)} lỗi, trình duyệt đang hiện danh sách lỗi. "
+                         "Sửa rồi lưu tệp, trang sẽ tự tải lại.\n")
+        stream.flush()
+
+
+# --- the web application ---------------------------------------------------------------------------------
+
+_STATUS = {200: "200 OK", 301: "301 Moved Permanently", 404: "404 Not Found", 405: "405 Method Not Allowed",
+           500: "500 Internal Server Error"}
+_FALLBACK_404 = ("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Không tìm thấy trang</title></head>"
+                 "<body><h1>Không tìm thấy trang</h1><p><a href=\"{home}\">Về trang chủ chuyên mục</a></p></body></html>")
+
+
+def _error_environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+class PreviewApp:
+    """WSGI application serving the output folder, or the error page while the build is broken."""
+
+    def __init__(self, preview: Preview):
+        self.preview = preview
+        self.templates = _error_environment()
+
+    def resolve(self, url_path: str) -> tuple[Path | None, bool]:
+        """(file to serve or None, whether the URL names a folder without its final slash)."""
+        parts = [part for part in url_path.split("/") if part not in ("", ".")]
+        if any(part == ".." or "\\" in part or "\x00" in part for part in parts):
+            return None, False
+        root = self.preview.out_dir
+        candidate = root.joinpath(*parts)
+        try:
+            resolved = candidate.resolve()
+        except (OSError, RuntimeError):
+            return None, False
+        if not resolved.is_relative_to(root):
+            return None, False
+        if resolved.is_dir():
+            if not url_path.endswith("/"):
+                return None, True
+            resolved = resolved / "index.html"
+        return (resolved, False) if resolved.is_file() else (None, False)
+
+    def error_page(self) -> bytes:
+        state = self.preview.state
+        html = self.templates.get_template("preview-error.html").render(
+            problems=state.problems, home=self.preview.prefix, built_at=time.strftime("%H:%M:%S", time.localtime(state.built_at)),
+        )
+        return html.encode("utf-8")
+
+    def __call__(self, environ, start_response):
+        def respond(status: int, body: bytes, content_type: str = "text/html; charset=utf-8", extra=()):
+            headers = [("Content-Type", content_type), ("Cache-Control", "no-store"), *extra]
+            start_response(_STATUS[status], headers)
+            return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
+
+        try:
+            if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+                return respond(405, b"", extra=[("Allow", "GET, HEAD")])
+            url_path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+            target, needs_slash = self.resolve(url_path)
+            if needs_slash:
+                return respond(301, b"", extra=[("Location", quote(url_path + "/"))])
+            is_page = target is None or target.suffix == ".html"
+            if not self.preview.state.ok and is_page:
+                return respond(500, self.error_page())
+            if target is None:
+                not_found = self.preview.out_dir / "404.html"
+                body = not_found.read_bytes() if not_found.is_file() else \
+                    _FALLBACK_404.format(home=self.preview.prefix).encode("utf-8")
+                return respond(404, body)
+            content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            if content_type.startswith("text/") or content_type in ("application/javascript", "application/json",
+                                                                     "image/svg+xml", "application/xml"):
+                content_type += "; charset=utf-8"
+            return respond(200, target.read_bytes(), content_type)
+        except OSError:  # the file went away between lookup and read (a rebuild swapped the folder)
+            return respond(404, _FALLBACK_404.format(home=self.preview.prefix).encode("utf-8"))
+
+
+# --- watching -------------------------------------------------------------------------------------------
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith((".", "#")) or name.endswith(_IGNORED_SUFFIXES) or name == "4913"
+
+
+def snapshot(roots: list[Path]) -> dict[str, tuple[int, int]]:
+    """Every watched file with its size and modification time, tolerant of files vanishing meanwhile."""
+    found: dict[str, tuple[int, int]] = {}
+    for root in roots:
+        for directory, subdirs, files in os.walk(root):
+            subdirs[:] = [name for name in subdirs if not _ignored(name)]
+            for name in files:
+                if _ignored(name):
+                    continue
+                path = os.path.join(directory, name)
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                found[path] = (info.st_mtime_ns, info.st_size)
+    return found
+
+
+def _make_watcher(preview: Preview):
+    from livereload.handlers import LiveReloadHandler
+    from livereload.watcher import Watcher
+    from tornado.ioloop import PeriodicCallback
+
+    class SnapshotWatcher(Watcher):
+        """Polls the watched folders; on a change rebuilds once, then tells every open page to reload."""
+
+        def __init__(self):
+            super().__init__()
+            self.roots: list[Path] = []
+            self.last: dict[str, tuple[int, int]] = {}
+
+        def watch(self, path, func=None, delay=None, ignore=None):
+            super().watch(str(path), func, delay, ignore)
+            self.roots.append(Path(path))
+
+        def prime(self) -> None:
+            self.last = snapshot(self.roots)
+
+        def start(self, callback):
+            # livereload's own poll throttles reloads to one per 3 s; an editor fixing a typo right after
+            # saving it must see both, so this watcher drives the reload itself.
+            PeriodicCallback(self.poll, POLL_SECONDS * 1000).start()
+            return True
+
+        def examine(self):
+            return None, None
+
+        def poll(self) -> None:
+            try:
+                current = snapshot(self.roots)
+                if current == self.last:
+                    return
+                changed = sorted(set(current.items()) ^ set(self.last.items()))
+                self.last = current
+                self.filepath = changed[0][0] if changed else None
+                preview.rebuild()
+                LiveReloadHandler.reload_waiters("*")
+            except Exception:  # noqa: BLE001 - watching must go on whatever happens
+                logging.getLogger("showcase.serve").exception("Lỗi khi theo dõi thay đổi")
+
+    return SnapshotWatcher()
+
+
+def _free_port(host: str) -> int:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def _url(host: str, port: int, path: str) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}{path}"
+
+
+def serve(args) -> int:
+    """`build.py serve`: returns an exit code; runs until Ctrl+C."""
+    from livereload import Server
+    from tornado.ioloop import IOLoop
+
+    content_dir = Path(args.content)
+    if not content_dir.is_dir():
+        print(f"build.py: lỗi: không tìm thấy thư mục nội dung {content_dir}", file=sys.stderr)
+        return 2
+    preview = Preview(PROJECT_ROOT, content_dir, Path(args.out), getattr(args, "base_url", None), getattr(args, "lang", "vi"))
+    watcher = _make_watcher(preview)
+    for path in preview.watched():
+        watcher.watch(path)
+    watcher.prime()
+    preview.rebuild()
+
+    class QuietServer(Server):
+        def _setup_logging(self):  # the editor wants our messages, not one log line per request
+            for name in ("livereload", "tornado.general"):
+                logging.getLogger(name).setLevel(logging.WARNING)
+            logging.getLogger("tornado.access").disabled = True
+
+    port = args.port or _free_port(args.host)
+    server = QuietServer(app=PreviewApp(preview), watcher=watcher)
+
+    def announce() -> None:
+        print(f"Xem trước tại: {_url(args.host, port, preview.prefix)}", flush=True)
+        if args.host not in ("127.0.0.1", "localhost", "::1"):
+            print(f"Chú ý: máy chủ lắng nghe trên {args.host}, các máy khác trong mạng cũng xem được cả bản nháp.", flush=True)
+        print("Trang tự tải lại khi lưu hồ sơ, giao diện, tệp tĩnh hoặc dữ liệu. Nhấn Ctrl+C để dừng.", flush=True)
+
+    IOLoop.current().add_callback(announce)
+    try:
+        server.serve(port=port, host=args.host, debug=False, restart_delay=0)
+    except OSError as error:
+        print(f"build.py: lỗi: không mở được cổng {port} trên {args.host} ({error.strerror or error}). "
+              "Thử cổng khác, ví dụ: python build.py serve --port 8001", file=sys.stderr)
+        return 2
     return 0

@@ -1,0 +1,179 @@
+"""The preview server, driven as an editor would: a real server process, a real headless Chromium."""
+
+import http.client
+import queue
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+from conftest import ROOT
+
+from showcase.serve import Preview, PreviewApp
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PROFILE = "ho-so/2023/nguyen-van-a.md"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start_server(tmp_path: Path) -> tuple[subprocess.Popen, str, queue.Queue]:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content), "--out", str(tmp_path / "public"),
+         "--port", str(port)],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=open(tmp_path / "server.log", "w"), text=True,  # noqa: SIM115
+    )
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=0.5)
+        except queue.Empty:
+            assert process.poll() is None, (tmp_path / "server.log").read_text()
+            continue
+        found = re.search(r"http://127\.0\.0\.1:(\d+)(/\S*)", line)
+        if found:
+            assert int(found.group(1)) == port
+            return process, f"http://127.0.0.1:{port}", lines
+    raise AssertionError("the server did not print its URL")
+
+
+def _status(base: str, path: str) -> int:
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=5)
+    try:
+        connection.request("GET", path)  # sent as is: no client-side normalisation of ../
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def served(tmp_path):
+    process, base, _ = _start_server(tmp_path)
+    try:
+        yield process, base, tmp_path / "content"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_editor_sees_errors_and_fixes_without_reloading(served):
+    from playwright.sync_api import sync_playwright
+
+    process, base, content = served
+    source = content / PROFILE
+    original = source.read_text(encoding="utf-8")
+    lines = original.split("\n")
+    year_line = next(number for number, line in enumerate(lines, 1) if line.startswith("year:"))
+    url = f"{base}/guong-nguoi-tot-viec-tot/ho-so/nguyen-van-a/"
+    started = time.monotonic()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(url)
+            assert "Nguyễn Văn A" in page.locator("h1").inner_text()
+            page.wait_for_function("() => window.LiveReload !== undefined", timeout=10_000)
+
+            # 1. An error saved in the editor: the open page turns into the error list by itself.
+            source.write_text(original.replace("year: 2023", 'year: "2023"'), encoding="utf-8")
+            problem = page.locator(".problem[data-code=E012]")
+            problem.wait_for(timeout=10_000)
+            text = problem.inner_text()
+            assert "nguyen-van-a.md" in text and f"dòng {year_line}" in text
+            assert "Cách sửa" in text and "year" in text
+
+            # 2. Fixed (and changed): the profile page comes back with the change, still without a reload.
+            source.write_text(original.replace("Không để hồ sơ nào trễ hạn", "Không để một hồ sơ nào trễ hạn"), encoding="utf-8")
+            page.get_by_text("Không để một hồ sơ nào trễ hạn").wait_for(timeout=10_000)
+
+            # 3. Saved half-written, then complete: error first, then the page again.
+            cut = original.index("achievements:")
+            source.write_text(original[:cut], encoding="utf-8")
+            page.locator(".problem").first.wait_for(timeout=10_000)
+            assert "nguyen-van-a.md" in page.locator(".problem").first.inner_text()
+            source.write_text(original, encoding="utf-8")
+            page.locator("h1", has_text="Nguyễn Văn A").wait_for(timeout=10_000)
+
+            # 4. Deleted: the page answers "not found", the server goes on serving the rest.
+            source.unlink()
+            page.locator("h1", has_text="Không tìm thấy trang").wait_for(timeout=10_000)
+            assert _status(base, "/guong-nguoi-tot-viec-tot/") == 200
+            source.write_text(original, encoding="utf-8")
+            page.locator("h1", has_text="Nguyễn Văn A").wait_for(timeout=10_000)
+        finally:
+            browser.close()
+    assert process.poll() is None, "the server must survive every step"
+    assert time.monotonic() - started < 30
+
+
+def test_only_files_inside_the_output_folder_are_served(served):
+    _, base, _ = served
+    assert _status(base, "/guong-nguoi-tot-viec-tot/") == 200
+    assert _status(base, "/") == 200  # redirect page to the section
+    for escape in ("/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/guong-nguoi-tot-viec-tot/../../server.log"):
+        assert _status(base, escape) == 404, escape
+    assert _status(base, "/guong-nguoi-tot-viec-tot") == 301
+
+
+def _call(app: PreviewApp, path: str) -> tuple[str, bytes]:
+    environ = {"PATH_INFO": path}
+    setup_testing_defaults(environ)
+    status = []
+    body = b"".join(app(environ, lambda code, headers: status.append(code)))
+    return status[0], body
+
+
+def test_layout_error_is_shown_on_the_page_not_raised(tmp_path):
+    root = tmp_path / "site"
+    for name in ("data", "layouts", "static", "content"):
+        shutil.copytree(ROOT / name, root / name)
+    preview = Preview(root, root / "content", tmp_path / "public", stream=open(tmp_path / "log", "w"))  # noqa: SIM115
+    app = PreviewApp(preview)
+    assert preview.rebuild().ok
+    status, body = _call(app, "/guong-nguoi-tot-viec-tot/")
+    assert status.startswith("200")
+
+    profile_layout = root / "layouts" / "profile.html"
+    good = profile_layout.read_text(encoding="utf-8")
+    profile_layout.write_text(good + "\n{% if %}\n", encoding="utf-8")
+    state = preview.rebuild()
+    assert not state.ok and state.problems[0].file.endswith("profile.html")
+    assert state.problems[0].line == good.count("\n") + 2
+    status, body = _call(app, "/guong-nguoi-tot-viec-tot/ho-so/nguyen-van-a/")
+    assert status.startswith("500") and "profile.html" in body.decode() and "</head>" in body.decode()
+
+    profile_layout.write_text(good.replace("{% block main %}", "{% block main %}{{ no_such_value }}", 1), encoding="utf-8")
+    state = preview.rebuild()
+    assert not state.ok and state.problems[0].file.endswith("profile.html") and "no_such_value" in state.problems[0].message
+
+    (root / "data" / "units.yaml").write_text("units: [", encoding="utf-8")
+    profile_layout.write_text(good, encoding="utf-8")
+    state = preview.rebuild()
+    assert not state.ok and state.problems[0].code == "C001"
+    status, body = _call(app, "/guong-nguoi-tot-viec-tot/")
+    assert "units.yaml" in body.decode()
+    # Assets keep being served while the pages show the error.
+    css = next((tmp_path / "public").rglob("*.css")).relative_to(tmp_path / "public").as_posix()
+    assert _call(app, "/" + css)[0].startswith("200")
