@@ -56,6 +56,11 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--out", type=Path, default=PROJECT_ROOT / "public", help="thư mục kết quả (mặc định public/)")
     serve.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1, chỉ máy này)")
     serve.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000; 0 = chọn cổng trống)")
+    new = commands.add_parser("new", help="tạo hồ sơ mới theo câu hỏi hoặc theo cờ")
+    content_options(new)
+    from showcase.new import add_arguments as new_arguments
+
+    new_arguments(new)
     return parser
 
 
@@ -86,6 +91,10 @@ def run(argv: list[str]) -> int:
     if args.command == "schema":
         print(json.dumps(json_schema(project), ensure_ascii=False, indent=2))
         return EXIT_OK
+    if args.command == "new":
+        from showcase.new import run as new_profile
+
+        return new_profile(args, project)
     if not args.content.is_dir():
         print(f"build.py: lỗi: không tìm thấy thư mục nội dung {args.content}", file=sys.stderr)
         return EXIT_USAGE
