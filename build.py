@@ -56,6 +56,9 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--out", type=Path, default=PROJECT_ROOT / "public", help="thư mục kết quả (mặc định public/)")
     serve.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1, chỉ máy này)")
     serve.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000; 0 = chọn cổng trống)")
+    guide = commands.add_parser("guide", help="tạo lại hướng dẫn biên tập docs/huong-dan-bien-tap.md từ dữ liệu")
+    guide.add_argument("--check", action="store_true", help="chỉ kiểm tra tệp hướng dẫn có khớp với dữ liệu không")
+
     new = commands.add_parser("new", help="tạo hồ sơ mới theo câu hỏi hoặc theo cờ")
     content_options(new)
     from showcase.new import add_arguments as new_arguments
@@ -90,6 +93,15 @@ def run(argv: list[str]) -> int:
         return EXIT_USAGE
     if args.command == "schema":
         print(json.dumps(json_schema(project), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if args.command == "guide":
+        from showcase.guide import write_guide
+
+        current, path = write_guide(project, check_only=args.check)
+        if not current:
+            print(f"{path} chưa khớp với dữ liệu: chạy python build.py guide rồi commit tệp này.", file=sys.stderr)
+            return EXIT_CONTENT
+        print(f"Hướng dẫn biên tập: {path}" + (" (đã khớp với dữ liệu)" if args.check else ""))
         return EXIT_OK
     if args.command == "new":
         from showcase.new import run as new_profile
