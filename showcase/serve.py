@@ -123,6 +123,7 @@ class Preview:
         self.stream = stream or sys.stderr
         self.state = BuildState()
         self.prefix = "/"
+        self.generation = 0  # one more per rebuild: lets a page that missed a reload message catch up
 
     def watched(self) -> list[Path]:
         return [self.content_dir, self.root / "layouts", self.root / "static", self.root / "data"]
@@ -147,6 +148,7 @@ class Preview:
         state.seconds = time.perf_counter() - started
         state.built_at = time.time()
         self.state = state
+        self.generation += 1
         self.report(diagnostics)
         return state
 
@@ -179,6 +181,14 @@ _FALLBACK_404 = ("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"
 def _error_environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+BUILD_URL = "/__preview/build"
+# livereload reloads the page on its WebSocket message; a page still loading when the message goes out
+# (its socket not yet open) would miss it and stay stale, so each page also checks the build number.
+_CATCH_UP = ('<script>(function(){{var built="{generation}";setInterval(function(){{'
+             'fetch("' + BUILD_URL + '",{{cache:"no-store"}}).then(function(r){{return r.text();}})'
+             '.then(function(now){{if(now!==built)location.reload();}}).catch(function(){{}});}},1000);}})();</script>')
 
 
 class PreviewApp:
@@ -216,6 +226,9 @@ class PreviewApp:
 
     def __call__(self, environ, start_response):
         def respond(status: int, body: bytes, content_type: str = "text/html; charset=utf-8", extra=()):
+            if content_type.startswith("text/html"):
+                script = _CATCH_UP.format(generation=self.preview.generation).encode()
+                body = body.replace(b"</head>", script + b"</head>", 1)
             headers = [("Content-Type", content_type), ("Cache-Control", "no-store"), *extra]
             start_response(_STATUS[status], headers)
             return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
@@ -224,6 +237,8 @@ class PreviewApp:
             if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
                 return respond(405, b"", extra=[("Allow", "GET, HEAD")])
             url_path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+            if url_path == BUILD_URL:
+                return respond(200, str(self.preview.generation).encode(), "text/plain; charset=utf-8")
             target, needs_slash = self.resolve(url_path)
             if needs_slash:
                 return respond(301, b"", extra=[("Location", quote(url_path + "/"))])
