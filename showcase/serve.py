@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import os
+import re
 import socket
 import sys
 import time
@@ -29,6 +30,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+import markupsafe
 
 from . import pipeline
 from .config import PROJECT_ROOT, ConfigError, load_project
@@ -178,9 +180,16 @@ _FALLBACK_404 = ("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"
                  "<body><h1>Không tìm thấy trang</h1><p><a href=\"{home}\">Về trang chủ chuyên mục</a></p></body></html>")
 
 
+def _code_spans(text: str) -> markupsafe.Markup:
+    """Messages mark field names and values with `backticks`: show them as code, everything else escaped."""
+    return markupsafe.Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(markupsafe.escape(text))))
+
+
 def _error_environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True,
+                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    environment.filters["code_spans"] = _code_spans
+    return environment
 
 
 BUILD_URL = "/__preview/build"

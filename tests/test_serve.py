@@ -179,3 +179,17 @@ def test_layout_error_is_shown_on_the_page_not_raised(tmp_path):
     # Assets keep being served while the pages show the error.
     css = next((tmp_path / "public").rglob("*.css")).relative_to(tmp_path / "public").as_posix()
     assert _call(app, "/" + css)[0].startswith("200")
+
+
+def test_error_page_escapes_what_the_editor_wrote(tmp_path):
+    content = tmp_path / "content" / "ho-so" / "2023"
+    content.mkdir(parents=True)
+    text = (ROOT / "content" / PROFILE).read_text(encoding="utf-8")
+    (content / "x.md").write_text(text.replace("unit: van-phong", 'unit: "<img src=x onerror=alert(1)>"'), encoding="utf-8")
+    preview = Preview(ROOT, tmp_path / "content", tmp_path / "public", stream=open(tmp_path / "log", "w"))  # noqa: SIM115
+    assert not preview.rebuild().ok
+    status, body = _call(PreviewApp(preview), "/guong-nguoi-tot-viec-tot/")
+    page = body.decode()
+    assert status.startswith("500") and "&lt;img src=x onerror=alert(1)&gt;" in page and "<img" not in page
+    assert "<code>unit</code>" in page and "x.md</code>, dòng 5" in page
+    assert f'var built="{preview.generation}"' in page  # the catch-up script knows which build it shows
