@@ -29,13 +29,13 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start_server(tmp_path: Path) -> tuple[subprocess.Popen, str, queue.Queue]:
+def _start_server(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, str, str]:
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content), "--out", str(tmp_path / "public"),
-         "--port", str(port)],
+         "--port", str(port), *extra],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=open(tmp_path / "server.log", "w"), text=True,  # noqa: SIM115
     )
     lines: queue.Queue = queue.Queue()
@@ -50,18 +50,32 @@ def _start_server(tmp_path: Path) -> tuple[subprocess.Popen, str, queue.Queue]:
         found = re.search(r"http://127\.0\.0\.1:(\d+)(/\S*)", line)
         if found:
             assert int(found.group(1)) == port
-            return process, f"http://127.0.0.1:{port}", lines
+            return process, f"http://127.0.0.1:{port}", found.group(2)
     raise AssertionError("the server did not print its URL")
 
 
-def _status(base: str, path: str) -> int:
+def _get(base: str, path: str) -> tuple[int, bytes]:
     host, port = base.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=5)
     try:
         connection.request("GET", path)  # sent as is: no client-side normalisation of ../
-        return connection.getresponse().status
+        response = connection.getresponse()
+        return response.status, response.read()
     finally:
         connection.close()
+
+
+def _status(base: str, path: str) -> int:
+    return _get(base, path)[0]
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture
@@ -70,12 +84,19 @@ def served(tmp_path):
     try:
         yield process, base, tmp_path / "content"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop(process)
+
+
+def test_live_reload_under_a_sub_path(tmp_path):
+    process, base, home = _start_server(tmp_path, "--base-url", "https://so-xay-dung.example/sxd/")
+    try:
+        assert home == "/sxd/guong-nguoi-tot-viec-tot/"
+        status, page = _get(base, home)
+        assert status == 200 and b"/livereload.js?port=" in page and b"/sxd/guong-nguoi-tot-viec-tot/assets/" in page
+        assert _status(base, "/livereload.js") == 200
+        assert _status(base, "/") == 200 and _status(base, "/sxd/") == 404
+    finally:
+        _stop(process)
 
 
 def test_editor_sees_errors_and_fixes_without_reloading(served):
