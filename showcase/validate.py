@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from .config import Plan, Project
 from .diagnostics import Diagnostic
 from .images import inspect_photo, max_pixels_text
-from .markup import scan_unsafe
+from .markup import scan_unsafe, unsafe_in_text
 from .publish import check_aliases
 from .reader import Entry, Located, ParsedFile, as_date
 from .schema import PROFILE_FIELDS, Spec, allowed_ids
@@ -189,6 +189,10 @@ class _ProfileChecker:
         value = value.strip()
         if not value:
             self.report("E013", located, key=key, hint=f"Điền nội dung cho `{key}` hoặc xóa dòng này.")
+            return None
+        unsafe = unsafe_in_text(value)
+        if unsafe:
+            self.report("E022", located, what=f"{unsafe} trong trường `{key}`")
             return None
         return value
 
