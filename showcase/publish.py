@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from .config import Project
 from .diagnostics import Diagnostic
+from .markup import unsafe_in_text
 from .reader import ParsedFile
 
 HEADERS_FILE = "_headers"
@@ -157,8 +158,8 @@ def check_aliases(parsed: ParsedFile) -> tuple[list[str], list[int], list[Diagno
         return [], [], []
     aliases, lines, problems = [], [], []
     for item in entry.value.value:
-        if not isinstance(item.value, str) or not item.value.strip():
-            continue  # the schema check reports the wrong type or the empty item
+        if not isinstance(item.value, str) or not item.value.strip() or unsafe_in_text(item.value):
+            continue  # the schema check reports the wrong type, the empty item or the script
         text = item.value.strip()
         parts = urlsplit(text)
         if parts.scheme or parts.netloc or not _ALIAS.match(text) or ".." in text.split("/"):
