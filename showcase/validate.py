@@ -300,12 +300,20 @@ def validate_profile(parsed: ParsedFile, project: Project, content_dir: Path, re
     return profile, diagnostics
 
 
-def reference_date() -> datetime.date:
-    """The day the build stands on: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+def consent_deadline() -> datetime.date:
+    """The latest acceptable consent date: the build's reference day (SOURCE_DATE_EPOCH) or today, whichever is later.
+
+    A SOURCE_DATE_EPOCH in the past (a reproducible rebuild, a report "as of" a date) must not turn
+    consents signed since then into errors; a consent dated after today is always one.
+    """
+    today = datetime.date.today()
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
-    return datetime.date.today()
+        try:
+            return max(today, datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date())
+        except (OverflowError, OSError, ValueError):
+            return today
+    return today
 
 
 def _check_consent(checker: _ProfileChecker, parsed: ParsedFile, values: dict, project: Project, photo: str | None) -> None:
@@ -322,8 +330,8 @@ def _check_consent(checker: _ProfileChecker, parsed: ParsedFile, values: dict, p
     located = parsed.front["consent"].value
     consent_entries = located.value if isinstance(located.value, dict) else {}
     when = consent.get("date")
-    if when and when > reference_date():
-        checker.report("E044", consent_entries["date"].value, date=when.isoformat(), today=reference_date().isoformat())
+    if when and when > consent_deadline():
+        checker.report("E044", consent_entries["date"].value, date=when.isoformat(), today=consent_deadline().isoformat())
     granted = set(consent["scope"])
     published = {"photo": photo, "body": parsed.body.strip()}
     for key, scope in rules.field_scopes.items():

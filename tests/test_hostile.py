@@ -54,7 +54,7 @@ class _Active(HTMLParser):
 
 def unsafe_markup(html: str, page_tags: bool = False) -> list[str]:
     """What in `html` could run script; a whole page may have its own <meta>, <link> and <style>-free head."""
-    parser = _Active({"meta", "link"} if page_tags else set())
+    parser = _Active({"meta", "link", "svg"} if page_tags else set())  # the layouts draw charts in inline SVG
     parser.feed(html)
     parser.close()
     found = parser.found
