@@ -152,7 +152,7 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
     photos, photo_files = render_photos(result, project, include_drafts)
     pages = build_site(result.profiles, project, result.intro, include_drafts, today, photos)
     not_found = next(page for page in pages if page.template == "404.html")
-    pages.append(Page(publish.gone_url(project), "gone.html", {**not_found.context, "page_title": "Hồ sơ đã được gỡ"}))
+    pages.append(Page(publish.gone_url(project), "gone.html", {**not_found.context, "page_title": "Hồ sơ đã được gỡ", "canonical": None}))
     asset_urls, files = fingerprint_assets(project.static_dir, project.site.prefix)
     files.update(photo_files)
     environment = make_environment(project.layouts_dir, asset_urls)

@@ -54,10 +54,12 @@ class _Active(HTMLParser):
 
 def unsafe_markup(html: str, page_tags: bool = False) -> list[str]:
     """What in `html` could run script; a whole page may have its own <meta>, <link> and <style>-free head."""
-    parser = _Active({"meta", "link", "svg"} if page_tags else set())  # the layouts draw charts in inline SVG
+    parser = _Active({"meta", "link", "svg", "script"} if page_tags else set())  # SVG charts; <script>: below
     parser.feed(html)
     parser.close()
     found = parser.found
+    if page_tags:  # JSON-LD data blocks are not run; anything else named script is
+        html = re.sub(r'<script type="application/ld\+json">[^<]*</script>', "", html)
     if re.search(r"<script", html, re.IGNORECASE):
         found.append("<script")
     return found
