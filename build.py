@@ -42,6 +42,8 @@ def make_parser() -> argparse.ArgumentParser:
     content_options(build)
     build.add_argument("--out", type=Path, default=PROJECT_ROOT / "public", help="thư mục kết quả (mặc định public/)")
     build.add_argument("--drafts", action="store_true", help="xuất bản cả bản nháp (để xem trước)")
+    build.add_argument("--preview", action="store_true",
+                       help="bản xem trước: mọi trang gắn noindex để máy tìm kiếm không lập chỉ mục")
 
     check = commands.add_parser("check", help="chỉ kiểm tra hồ sơ, không tạo trang")
     content_options(check)
@@ -132,7 +134,10 @@ def run(argv: list[str]) -> int:
         if args.format == "text" and not result.diagnostics:
             print(words["ok"].format(files=result.files))
         return EXIT_CONTENT if result.errors else EXIT_OK
-    result, pages = pipeline.build(args.content, args.out, project, include_drafts=args.drafts)
+    if args.out.resolve() in (PROJECT_ROOT, args.content.resolve(), *args.content.resolve().parents, *PROJECT_ROOT.parents):
+        print(f"build.py: lỗi: thư mục kết quả {args.out} chứa mã nguồn hoặc nội dung; chọn thư mục khác", file=sys.stderr)
+        return EXIT_USAGE
+    result, pages = pipeline.build(args.content, args.out, project, include_drafts=args.drafts, preview=args.preview)
     _print_diagnostics(result.diagnostics, lang)
     if result.errors:
         print(words["not_built"].format(out=args.out), file=sys.stderr)

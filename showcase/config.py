@@ -152,6 +152,7 @@ class Site:
 class PersonalDataRules:
     requires_consent: tuple[str, ...]
     scopes: dict[str, str]
+    field_scopes: dict[str, str] = field(default_factory=dict)  # front-matter key (or "body") → scope it needs
 
 
 @dataclass(frozen=True)
@@ -343,7 +344,7 @@ def load_units(path: Path, root: Path) -> tuple[dict[str, Unit], list[Diagnostic
 DEFAULT_PATHS = {
     "profile": "ho-so", "field": "linh-vuc", "unit": "don-vi", "year": "nam",
     "kind": "loai", "all": "tat-ca", "page": "trang",
-    "statistics": "thong-ke", "milestone": "so-ket", "yearbook": "ky-yeu",
+    "statistics": "thong-ke", "milestone": "so-ket", "yearbook": "ky-yeu", "gone": "da-go",
 }
 STATISTICS_VISIBILITY = ("public", "unlisted")
 YEARBOOK_ORDER_KEYS = ("field", "kind", "unit", "year", "name")
@@ -396,7 +397,12 @@ def load_personal_data(path: Path, root: Path) -> tuple[PersonalDataRules, list[
         label = check.require(item, "label", str, "scopes")
         if scope_id and label:
             scopes[scope_id] = label
-    rules = PersonalDataRules(tuple(check.optional(data, "requires_consent", list, [])), scopes)
+    field_scopes = {}
+    for key, scope in check.optional(data, "field_scopes", dict, {}).items():
+        if scope not in scopes:
+            check.fail(f"field_scopes: phạm vi `{scope}` của `{key}` không có trong scopes")
+        field_scopes[str(key)] = scope
+    rules = PersonalDataRules(tuple(check.optional(data, "requires_consent", list, [])), scopes, field_scopes)
     return rules, check.problems
 
 

@@ -7,6 +7,7 @@ number, that something they pasted would not be published.
 
 from __future__ import annotations
 
+import html
 import re
 
 import markdown
@@ -73,6 +74,11 @@ def scan_unsafe(body: str, first_line: int) -> list[tuple[str, int, int, int, di
         if in_fence:
             continue
         number = first_line + offset
+        decoded = html.unescape(line)  # `jav&#x61;script:` is still javascript: to a browser
+        if decoded != line and not _BAD_URL.search(line) and not _ANGLE_URL.search(line):
+            for match in (*_BAD_URL.finditer(decoded), *_ANGLE_URL.finditer(decoded)):
+                scheme = match.group(1).lower()
+                findings.append(("E022", number, 1, len(line) or 1, {"what": f"liên kết dạng {scheme} (viết bằng mã ký tự HTML)"}))
         for match in _BAD_URL.finditer(line):
             scheme = match.group(1).lower()
             findings.append(("E022", number, match.start(1) + 1, len(scheme), {"what": f"liên kết dạng {scheme}"}))
@@ -95,3 +101,13 @@ def scan_unsafe(body: str, first_line: int) -> list[tuple[str, int, int, int, di
             elif not closing and (tag not in ALLOWED_TAGS or _STYLE_ATTRIBUTE.search(attributes)):
                 findings.append(("W003", number, column, length, {"tag": tag}))
     return findings
+
+
+def unsafe_in_text(value: str) -> str | None:
+    """What makes a plain front-matter text unsafe (a tag, an event handler, a script URL), or None."""
+    for code, _line, _column, _length, args in scan_unsafe(value, 1):
+        if code == "E022":
+            return args["what"]
+    if re.search(r"^\s*(?:java|vb)script:", html.unescape(value), re.IGNORECASE):
+        return "liên kết dạng javascript:"
+    return None

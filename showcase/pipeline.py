@@ -11,10 +11,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import publish
 from .config import Project
 from .diagnostics import Diagnostic
 from .feeds import discovery_files, head_links
 from .images import max_pixels_text, publish_photos
+from .linkcheck import check_links
 from .markup import MarkdownRenderer
 from .metadata import json_ld
 from .model import Page, build_site, is_published
@@ -120,6 +122,7 @@ def load_content(content_dir: Path, project: Project) -> ContentResult:
         if profile is not None:
             result.profiles.append(profile)
     result.diagnostics += check_collisions(result.profiles, project)
+    result.diagnostics += publish.alias_collisions(result.profiles, project)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
 
@@ -142,30 +145,38 @@ def render_photos(result: ContentResult, project: Project, include_drafts: bool)
 
 
 def render_site(result: ContentResult, project: Project, include_drafts: bool,
-                today: datetime.date | None = None) -> tuple[list[Page], dict[str, bytes]]:
+                today: datetime.date | None = None, preview: bool = False) -> tuple[list[Page], dict[str, bytes]]:
+    """Every file of the site in memory, with the host's `_headers` and `_redirects`."""
     today = today or reference_date(os.environ, datetime.date.today())
+    ancestors, _ = publish.frame_ancestors(project)
     photos, photo_files = render_photos(result, project, include_drafts)
     pages = build_site(result.profiles, project, result.intro, include_drafts, today, photos)
+    not_found = next(page for page in pages if page.template == "404.html")
+    pages.append(Page(publish.gone_url(project), "gone.html", {**not_found.context, "page_title": "Hồ sơ đã được gỡ", "canonical": None}))
     asset_urls, files = fingerprint_assets(project.static_dir, project.site.prefix)
     files.update(photo_files)
     environment = make_environment(project.layouts_dir, asset_urls)
     environment.globals.update(discovery=head_links(project), json_ld=json_ld)
+    environment.globals["preview"] = preview
     files.update(render_pages(pages, environment))
     files.update(discovery_files(pages, project))
     if project.site.prefix != "/":
         files["index.html"] = environment.get_template("redirect.html").render(
             target=project.site.prefix, site=project.site).encode("utf-8")
+    files[publish.REDIRECTS_FILE] = publish.redirects_file(result.profiles, project, include_drafts)
+    files[publish.HEADERS_FILE] = publish.headers_file(list(files), project, ancestors, preview)
     return pages, files
 
 
 def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bool,
-          today: datetime.date | None = None) -> tuple[ContentResult, int]:
-    """Validate, then render and publish only if there is no error. Returns (result, pages written)."""
+          today: datetime.date | None = None, preview: bool = False) -> tuple[ContentResult, int]:
+    """Validate, render, check links, then publish only if there is no error. Returns (result, pages written)."""
     result = load_content(content_dir, project)
     if result.errors:
         return result, 0
-    pages, files = render_site(result, project, include_drafts, today)
-    if result.errors:  # a photo that passed the check but could not be encoded
+    pages, files = render_site(result, project, include_drafts, today, preview)
+    result.diagnostics += publish.frame_ancestors(project)[1] + check_links(files, project.site.prefix)
+    if result.errors:  # a photo that passed the check but could not be encoded, a broken link, a bad setting
         return result, 0
     write_tree(files, out_dir)
     return result, len(pages)

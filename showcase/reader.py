@@ -8,6 +8,7 @@ bad input.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 import frontmatter
@@ -217,8 +218,21 @@ def _describe_yaml_problem(error: yaml.MarkedYAMLError) -> str:
     return problem
 
 
+# Characters YAML refuses (C0/C1 controls) or counts as line breaks (U+0085, U+2028, U+2029), which
+# would shift every line number after them: reported here, where the position is still true.
+_FORBIDDEN_IN_YAML = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]")
+
+
 def parse_front_matter(front_text: str, parsed: ParsedFile) -> None:
     offset = parsed.front_line
+    forbidden = _FORBIDDEN_IN_YAML.search(front_text)
+    if forbidden:
+        before = front_text[: forbidden.start()]
+        line = before.count("\n") + offset
+        column = forbidden.start() - (before.rfind("\n") + 1) + 1
+        parsed.diagnostic("E005", line=line, column=column,
+                          problem=f"có ký tự điều khiển U+{ord(forbidden.group()):04X} không nhìn thấy được (thường lọt vào khi sao chép)")
+        return
     if _too_deep(front_text):
         parsed.diagnostic("E008", line=offset, limit=f"{MAX_DEPTH} cấp")
         return

@@ -15,7 +15,8 @@ from pathlib import Path, PurePosixPath
 from .config import Plan, Project
 from .diagnostics import Diagnostic
 from .images import inspect_photo, max_pixels_text
-from .markup import scan_unsafe
+from .markup import scan_unsafe, unsafe_in_text
+from .publish import check_aliases
 from .reader import Entry, Located, ParsedFile, as_date
 from .schema import PROFILE_FIELDS, Spec, allowed_ids
 from .text import INVISIBLE_CHARACTERS, fold, slugify
@@ -47,6 +48,7 @@ class Profile:
     photo_alt: str | None = None
     photo_line: int = 1
     aliases: list[str] = field(default_factory=list)
+    alias_lines: list[int] = field(default_factory=list)
     draft: bool = False
     withdrawn: bool = False
     body_html: str = ""
@@ -188,6 +190,10 @@ class _ProfileChecker:
         if not value:
             self.report("E013", located, key=key, hint=f"Điền nội dung cho `{key}` hoặc xóa dòng này.")
             return None
+        unsafe = unsafe_in_text(value)
+        if unsafe:
+            self.report("E022", located, what=f"{unsafe} trong trường `{key}`")
+            return None
         return value
 
     def empty(self, key: str, located: Located, spec: Spec) -> None:
@@ -266,13 +272,10 @@ def validate_profile(parsed: ParsedFile, project: Project, content_dir: Path, re
     photo = _check_photo(checker, parsed, values, content_dir, rel_path)
     if photo and not values.get("photo_alt"):
         checker.report("E026", parsed.front["photo"].key)
-    if kind in project.personal_data.requires_consent and "consent" not in parsed.front:
-        what = "họ tên, ảnh và thông tin cá nhân" if photo else "họ tên và thông tin cá nhân"
-        checker.report("E028", opening, what=what, scopes=", ".join(project.personal_data.scopes))
-    elif photo and consent and consent.get("scope") is not None and "anh" not in consent.get("scope", []) \
-            and "anh" in project.personal_data.scopes and kind in project.personal_data.requires_consent:
-        checker.report("E028", parsed.front["photo"].key, what="ảnh chân dung",
-                       scopes=", ".join(project.personal_data.scopes))
+    if kind in project.personal_data.requires_consent:
+        _check_consent(checker, parsed, values, project, photo)
+    aliases, alias_lines, alias_problems = check_aliases(parsed)
+    checker.diagnostics += alias_problems
     slug, slug_line = _check_slug(checker, parsed, values, rel_path)
     for code, line, column, length, args in scan_unsafe(parsed.body, parsed.body_line):
         checker.report(code, Located(None, line, column, length), **args)
@@ -291,10 +294,56 @@ def validate_profile(parsed: ParsedFile, project: Project, content_dir: Path, re
         position=values.get("position"), summary=values.get("summary"), criteria=criteria,
         awards=values.get("awards", []), stage=stage, nominated=nominated, consent=consent,
         photo=photo, photo_alt=values.get("photo_alt"), photo_line=parsed.front["photo"].key.line if photo else 1,
-        aliases=values.get("aliases", []),
+        aliases=aliases, alias_lines=alias_lines,
         draft=values.get("draft", False), withdrawn=values.get("withdrawn", False),
     )
     return profile, diagnostics
+
+
+def consent_deadline() -> datetime.date:
+    """The latest acceptable consent date: the build's reference day (SOURCE_DATE_EPOCH) or today, whichever is later.
+
+    A SOURCE_DATE_EPOCH in the past (a reproducible rebuild, a report "as of" a date) must not turn
+    consents signed since then into errors; a consent dated after today is always one.
+    """
+    today = datetime.date.today()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        try:
+            return max(today, datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date())
+        except (OverflowError, OSError, ValueError):
+            return today
+    return today
+
+
+def _check_consent(checker: _ProfileChecker, parsed: ParsedFile, values: dict, project: Project, photo: str | None) -> None:
+    """A person's data is published only with a consent record whose scope covers every item published."""
+    rules = project.personal_data
+    opening = Located("---", 1, 1, 3)
+    if "consent" not in parsed.front:
+        what = "họ tên, ảnh và thông tin cá nhân" if photo else "họ tên và thông tin cá nhân"
+        checker.report("E028", opening, what=what, scopes=", ".join(rules.scopes))
+        return
+    consent = values.get("consent")
+    if not consent or "scope" not in consent or "date" not in consent:
+        return  # the record itself is malformed: already reported by the schema check
+    located = parsed.front["consent"].value
+    consent_entries = located.value if isinstance(located.value, dict) else {}
+    when = consent.get("date")
+    if when and when > consent_deadline():
+        checker.report("E044", consent_entries["date"].value, date=when.isoformat(), today=consent_deadline().isoformat())
+    granted = set(consent["scope"])
+    published = {"photo": photo, "body": parsed.body.strip()}
+    for key, scope in rules.field_scopes.items():
+        present = published.get(key) if key in published else values.get(key)
+        if not present or scope in granted or scope not in rules.scopes:
+            continue
+        at = parsed.front[key].key if key in parsed.front else (consent_entries["scope"].key if "scope" in consent_entries
+                                                                else opening)
+        if key == "body":
+            leading = parsed.body[: len(parsed.body) - len(parsed.body.lstrip())].count("\n")
+            at = Located(None, parsed.body_line + leading, 1, 1)
+        checker.report("E043", at, key=key, scope=scope, label=rules.scopes[scope])
 
 
 def _check_kind_field(checker: _ProfileChecker, values: dict, plan: Plan | None, project: Project) -> str | None:

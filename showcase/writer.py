@@ -8,8 +8,10 @@ one, never a mix.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import fcntl
 import os
 import shutil
 import tempfile
@@ -48,16 +50,49 @@ def clean_stale_staging(out_dir: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def _exclusive(out_dir: Path):
+    """One build at a time per output folder, so cleaning stale staging never hits a live one."""
+    with open(out_dir.parent / f".{out_dir.name}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _source_date() -> int | None:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(epoch) if epoch.isdigit() else None
+
+
+def _safe_relative(relative: str) -> bool:
+    parts = relative.split("/")
+    return bool(relative) and not relative.startswith("/") and ".." not in parts and "" not in parts and "\0" not in relative
+
+
 def write_tree(files: dict[str, bytes], out_dir: Path) -> None:
+    """Write `files` (posix path → bytes) as the whole content of `out_dir`, atomically."""
+    unsafe = sorted(relative for relative in files if not _safe_relative(relative))
+    if unsafe:
+        raise ValueError(f"output path escapes the output folder: {unsafe[0]!r}")
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(out_dir):
+        _write_locked(files, out_dir)
+
+
+def _write_locked(files: dict[str, bytes], out_dir: Path) -> None:
     clean_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    stamp = _source_date()
     try:
         for relative in sorted(files):
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(files[relative])
+            if stamp is not None:
+                os.utime(target, (stamp, stamp))
         os.chmod(staging, 0o755)
         if not out_dir.exists():
             os.rename(staging, out_dir)

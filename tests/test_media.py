@@ -328,6 +328,8 @@ def test_sitemap_lists_every_published_page_and_robots_points_to_it(built_site):
     assert len(locations) == len(set(locations))
     pages = set()
     for html_file in (built_site / PREFIX.strip("/")).rglob("index.html"):
+        if html_file.parent.name == "da-go":
+            continue  # the page a withdrawn profile's URL shows with its 410 is not a page to index
         relative = html_file.parent.relative_to(built_site).as_posix()
         pages.add(f"{ORIGIN}/{relative}/")
     assert set(locations) == pages
@@ -420,7 +422,10 @@ def test_profile_pages_have_json_ld_person_or_organization(built_site):
 def test_json_ld_cannot_be_broken_out_of_by_editor_text(project, tmp_path):
     content = tmp_path / "content"
     content.mkdir()
-    evil = "B </script><script>alert(1)</script> <!-- & C"
+    (content / "p.md").write_text(profile_text(name="B <script>alert(1)</script>"), encoding="utf-8")
+    rejected, _ = pipeline.build(content, tmp_path / "public", project, include_drafts=False)
+    assert [item.code for item in rejected.diagnostics if item.severity == "error"] == ["E022"]  # script in front-matter
+    evil = "B </script> <!-- & C"  # what passes validation must still not end the JSON-LD block
     (content / "p.md").write_text(profile_text(name=evil), encoding="utf-8")
     out = tmp_path / "public"
     result, _ = pipeline.build(content, out, project, include_drafts=False)

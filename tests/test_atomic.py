@@ -1,0 +1,137 @@
+"""The published folder is replaced whole or not at all, and the same input always gives the same bytes."""
+
+import hashlib
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT, run_cli
+
+from showcase import writer
+
+BASE = (FIXTURES / "valid" / "tran-thi-b.md").read_text(encoding="utf-8")
+
+
+def tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        digest.update(relative.encode() + b"\0")
+        if path.is_file():
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def generate(content: Path, count: int, marker: str) -> None:
+    content.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        text = BASE.replace("name: Trần Thị B", f"name: Trần Thị B {marker} {number}")
+        (content / f"ho-so-{number:04d}.md").write_text(text, encoding="utf-8")
+
+
+def debris(out: Path) -> list[Path]:
+    return sorted(out.parent.glob(f".{out.name}.staging-*"))
+
+
+def test_builds_killed_at_random_moments_never_change_the_published_folder(tmp_path):
+    content, out = tmp_path / "content", tmp_path / "public"
+    generate(content, 250, "cũ")
+    assert run_cli("build", "--content", str(content), "--out", str(out)).returncode == 0
+    old = tree_hash(out)
+    generate(content, 250, "mới")
+    fresh = tmp_path / "fresh"
+    assert run_cli("build", "--content", str(content), "--out", str(fresh)).returncode == 0
+    new = tree_hash(fresh)
+    assert new != old
+    rng = random.Random(20251028)
+    outcomes = []
+    command = [sys.executable, str(ROOT / "build.py"), "build", "--content", str(content), "--out", str(out)]
+    for attempt in range(8):
+        if tree_hash(out) == new:  # a build got through: start again from the old site
+            generate(content, 250, "cũ")
+            assert run_cli("build", "--content", str(content), "--out", str(out)).returncode == 0
+            generate(content, 250, "mới")
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        time.sleep(rng.uniform(0.2, 2.5))
+        sent = signal.SIGKILL if attempt % 2 else signal.SIGINT
+        process.send_signal(sent)
+        process.wait(timeout=60)
+        now = tree_hash(out)
+        assert now in (old, new), f"attempt {attempt}: the published folder is a mix after {sent.name}"
+        outcomes.append("new" if now == new else "old")
+    assert "old" in outcomes  # at least one kill landed before the swap
+    result = run_cli("build", "--content", str(content), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert tree_hash(out) == new and debris(out) == []
+
+
+def test_failure_while_writing_leaves_output_and_no_debris(tmp_path, monkeypatch):
+    out = tmp_path / "public"
+    writer.write_tree({"a/index.html": b"cu", "b.txt": b"1"}, out)
+    before = tree_hash(out)
+    written = []
+    real = Path.write_bytes
+
+    def failing(self, data):
+        written.append(self)
+        if len(written) == 3:
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(OSError):
+        writer.write_tree({f"p/{n}/index.html": b"moi" for n in range(10)}, out)
+    monkeypatch.undo()
+    assert tree_hash(out) == before and debris(out) == []
+
+
+def test_stale_staging_from_a_killed_build_is_cleaned_and_harmless(tmp_path):
+    out = tmp_path / "public"
+    stale = tmp_path / ".public.staging-abc123"
+    (stale / "half").mkdir(parents=True)
+    (stale / "half" / "index.html").write_bytes(b"half")
+    writer.write_tree({"index.html": b"ok"}, out)
+    assert debris(out) == [] and (out / "index.html").read_bytes() == b"ok" and not (out / "half").exists()
+
+
+@pytest.mark.parametrize("bad", ["../x.html", "/etc/passwd", "a//b", "a/../../b"])
+def test_writer_refuses_paths_out_of_the_folder(tmp_path, bad):
+    with pytest.raises(ValueError):
+        writer.write_tree({bad: b"x"}, tmp_path / "public")
+    assert not (tmp_path / "x.html").exists() and not (tmp_path / "public").exists()
+
+
+def test_output_folder_holding_the_sources_is_refused(tmp_path):
+    result = run_cli("build", "--out", str(ROOT))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert (ROOT / "build.py").exists()
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    content = tmp_path / "content"
+    generate(content, 30, "x")
+    hashes, stamps = [], []
+    for number, (seed, tz) in enumerate((("1", "UTC"), ("4242", "Asia/Ho_Chi_Minh"))):
+        out = tmp_path / f"out-{number}"
+        env = {"PYTHONHASHSEED": seed, "TZ": tz, "SOURCE_DATE_EPOCH": "1700000000"}
+        result = run_cli("build", "--drafts", "--content", str(content), "--out", str(out), env=env)
+        assert result.returncode == 0, result.stderr
+        hashes.append(tree_hash(out))
+        stamps.append({path.stat().st_mtime for path in out.rglob("*") if path.is_file()})
+        time.sleep(1.1)  # a clock-based date would now differ
+    assert hashes[0] == hashes[1]
+    assert stamps[0] == stamps[1] == {1700000000}
+
+
+def test_sample_site_builds_identically_twice(tmp_path):
+    outs = []
+    for number, seed in enumerate(("0", "99")):
+        out = tmp_path / f"sample-{number}"
+        result = run_cli("build", "--out", str(out), env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        outs.append(tree_hash(out))
+    assert outs[0] == outs[1]
