@@ -328,16 +328,40 @@ def collect(args, project: Project, prompter: Prompter | None) -> Answers:
         answers.consent_document = document or (
             prompter.text("Số, ký hiệu văn bản đồng ý") if prompter else missing("--consent-document", "văn bản đồng ý"))
         scopes = scope_choices(project)
+        needed = needed_scopes(project, answers)
         if args.consent_scope:
             answers.consent_scope = _match_many(args.consent_scope, scopes) or []
             if not answers.consent_scope:
                 raise Abort(f"Phạm vi “{args.consent_scope}” không hợp lệ (cờ --consent-scope). Các giá trị hợp lệ: {_listing(scopes)}.")
+            if _missing_scopes(project, needed, answers.consent_scope):
+                raise Abort(_missing_scopes(project, needed, answers.consent_scope) + " (cờ --consent-scope)")
         elif prompter:
-            answers.consent_scope = prompter.choose_many("Những thông tin người đó đồng ý cho công bố", scopes,
-                                                         default=default_scopes(project))
+            while True:
+                answers.consent_scope = prompter.choose_many("Những thông tin người đó đồng ý cho công bố", scopes,
+                                                             default=default_scopes(project))
+                problem = _missing_scopes(project, needed, answers.consent_scope)
+                if not problem:
+                    break
+                prompter.say(f"  {problem}")
         else:
             answers.consent_scope = default_scopes(project)
     return answers
+
+
+def needed_scopes(project: Project, answers: Answers) -> list[str]:
+    """Scopes the new profile publishes: its name, achievements and story, and the position when given."""
+    published = ["name", "achievements", "body"] + (["position"] if answers.position else [])
+    rules = project.personal_data.field_scopes
+    return list(dict.fromkeys(rules[key] for key in published if key in rules))
+
+
+def _missing_scopes(project: Project, needed: list[str], chosen: list[str]) -> str:
+    missing = [scope for scope in needed if scope not in chosen]
+    if not missing:
+        return ""
+    labels = ", ".join(f"{project.personal_data.scopes[scope]} ({scope})" for scope in missing)
+    return (f"Hồ sơ sẽ công bố thông tin mà người đó chưa đồng ý: {labels}. Chỉ tạo hồ sơ khi đã có sự đồng ý này; "
+            "nếu người đó không đồng ý công bố chức vụ, hãy để trống câu hỏi chức vụ.")
 
 
 # --- writing --------------------------------------------------------------------------------------------

@@ -68,13 +68,15 @@ def test_piped_answers_for_a_person_ask_consent_and_retry_bad_answers(content_di
     # A wrong number and a wrong date are asked again; an inactive unit is not offered for 2023.
     # name, year, kind, unit 99 then 7, field, criteria (empty: asked again) 1, stage Enter, position, no achievement,
     # consent date (impossible, then right), document, scope.
-    answers = "Lê Văn C\n2023\n1\n99\n7\n1\n\n1\n\nKỹ sư\n\n31/02/2023\n02/03/2023\nPhiếu số 9\n1,2,3\n"
+    # A scope that leaves out what the profile publishes is refused and asked again.
+    answers = "Lê Văn C\n2023\n1\n99\n7\n1\n\n1\n\nKỹ sư\n\n31/02/2023\n02/03/2023\nPhiếu số 9\n1,2,3\n1-5\n"
     result = _new(content_dir, answers=answers)
     assert result.returncode == 0, result.stderr
     assert "Không có lựa chọn “99”" in result.stdout and "không phải là một ngày hợp lệ" in result.stdout
     assert "quan-ly-van-tai" not in result.stdout  # only from 2025
     front = _front(content_dir / "ho-so" / "2023" / "le-van-c.md")
-    assert front["unit"] == "kiem-dinh" and front["consent"]["scope"] == ["ho-ten", "chuc-vu", "anh"]
+    assert front["unit"] == "kiem-dinh" and front["consent"]["scope"] == ["ho-ten", "chuc-vu", "anh", "thanh-tich", "cau-chuyen"]
+    assert "chưa đồng ý: Thành tích, khen thưởng (thanh-tich), Bài viết về điển hình (cau-chuyen)" in result.stdout
     assert front["criteria"] == ["chung-1"] and front["position"] == "Kỹ sư"
     assert "Cần chọn ít nhất một mục" in result.stdout
     assert _check(content_dir).returncode == 0
