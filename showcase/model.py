@@ -14,7 +14,7 @@ from datetime import date
 from babel.dates import format_date
 
 from .config import Plan, Project
-from .text import fold, person_sort_key, title_sort_key
+from .text import dd_words, fold, person_sort_key, title_sort_key
 from .validate import Profile
 
 TAXONOMIES = ("field", "unit", "year", "kind")
@@ -58,6 +58,9 @@ class Urls:
         base = f"{base}{term}/" if taxonomy != "all" else base
         return base if page == 1 else f"{base}{self.paths['page']}/{page}/"
 
+    def search(self) -> str | None:
+        return f"{self.prefix}{self.paths['search']}/" if self.paths.get("search") else None
+
     def absolute(self, url: str) -> str:
         return f"{self.origin}{url}"
 
@@ -90,6 +93,7 @@ def profile_card(profile: Profile, plan: Plan, project: Project, urls: Urls) -> 
         "summary": profile.summary,
         "draft": profile.draft,
         "search_text": fold(f"{profile.name} {unit.name}"),
+        "stage_label": plan.stages[profile.stage].label if profile.stage in plan.stages else None,
     }
 
 
@@ -127,6 +131,9 @@ def profile_detail(profile: Profile, plan: Plan, project: Project, urls: Urls, p
                     stage.order <= plan.stages[profile.stage].order} for stage in plan.stages.values()],
         "nominated": [plan.milestones[item].label for item in profile.nominated],
         "body_html": profile.body_html,
+        # Search: `đ` does not fold in Pagefind, so the folded words with đ are indexed as hidden text.
+        "search_dd_name": dd_words(profile.name, project.units[profile.unit].name, profile.position),
+        "search_dd_text": dd_words(profile.summary, *profile.achievements, profile.body),
         "canonical": urls.absolute(urls.profile(profile.slug)),
         "source": profile.rel_path,
         "photo": photo,
@@ -152,6 +159,19 @@ def paginate(items: list, per_page: int, url_of_page) -> list[tuple[list, dict]]
     return pages
 
 
+def featured_profiles(published: list[Profile], plans: dict[str, Plan], rules: dict) -> list[Profile]:
+    """Profiles to put forward on the home page, by the rules of data/site.yaml `featured`:
+    those at one of the listed process stages or nominated to a milestone, furthest stage and newest first."""
+    stages = set(rules.get("stages") or [])
+    chosen = [p for p in published if p.stage in stages or (rules.get("nominated") and p.nominated)]
+
+    def rank(profile: Profile) -> tuple:
+        stage = plans[profile.plan_id].stages.get(profile.stage) if profile.stage else None
+        return (-(stage.order if stage else -1), -profile.year, sort_key(profile, plans[profile.plan_id]))
+
+    return sorted(chosen, key=rank)[: int(rules.get("count", 3))]
+
+
 def _term_label(taxonomy: str, term: object, project: Project, plans: dict[str, Plan]) -> str:
     if taxonomy == "unit":
         return project.units[term].name
@@ -175,7 +195,8 @@ def build_site(profiles: list[Profile], project: Project, intro: dict | None, in
     cards = {id(p): profile_card(p, plans[p.plan_id], project, urls) for p in published}
     common = {
         "site": site,
-        "urls": {"home": urls.home(), **{name: urls.taxonomy(name) for name in TAXONOMIES}, "all": urls.term("all", None)},
+        "urls": {"home": urls.home(), **{name: urls.taxonomy(name) for name in TAXONOMIES}, "all": urls.term("all", None),
+                 "search": urls.search()},
         "taxonomy_titles": TAXONOMY_TITLES,
     }
     pages: list[Page] = []
@@ -211,6 +232,7 @@ def build_site(profiles: list[Profile], project: Project, intro: dict | None, in
         "years": term_entries("year"),
         "kinds": term_entries("kind"),
         "latest": [cards[id(p)] for p in latest],
+        "featured": [cards[id(p)] for p in featured_profiles(published, plans, site.extra.get("featured") or {})],
         "total": len(published),
         "canonical": urls.absolute(urls.home()),
     }))
@@ -253,5 +275,15 @@ def build_site(profiles: list[Profile], project: Project, intro: dict | None, in
     if today is not None:  # the office's statistics, milestone and yearbook pages need the reference date
         from .dashboard_pages import dashboard_pages
         pages += dashboard_pages(profiles, project, common, today)
+    if urls.search():
+        pages.append(Page(urls.search(), "search.html", {
+            **common, "page_title": "Tìm kiếm điển hình", "canonical": urls.absolute(urls.search()),
+            "bundle_url": f"{site.prefix}pagefind/",
+            "filters": [{"name": taxonomy, "title": TAXONOMY_TITLES[taxonomy],
+                         "options": [{**entry, "value": str(entry["id"]) if taxonomy == "year" else entry["label"]}
+                                     for entry in term_entries(taxonomy)]}
+                        for taxonomy in ("field", "unit", "year", "kind")],
+        }))
+
     pages.append(Page("/404.html", "404.html", {**common, "page_title": "Không tìm thấy trang", "canonical": None}))
     return pages

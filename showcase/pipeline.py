@@ -23,6 +23,7 @@ from .model import Page, build_site, is_published
 from .reader import read_profile
 from .render import fingerprint_assets, make_environment, render_pages
 from .reports import reference_date
+from .search import SearchIndexError, build_index
 from .validate import Profile, check_collisions, validate_profile
 from .writer import write_tree
 
@@ -177,6 +178,11 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
     pages, files = render_site(result, project, include_drafts, today, preview)
     result.diagnostics += publish.frame_ancestors(project)[1] + check_links(files, project.site.prefix)
     if result.errors:  # a photo that passed the check but could not be encoded, a broken link, a bad setting
+        return result, 0
+    try:  # the search index joins the same files mapping, so the atomic swap covers it
+        files.update(build_index(files, project.site.prefix, project.site.language))
+    except SearchIndexError as error:
+        result.diagnostics.append(Diagnostic(code="B001", file="pagefind", args={"problem": str(error)}))
         return result, 0
     write_tree(files, out_dir)
     return result, len(pages)

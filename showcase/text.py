@@ -89,3 +89,21 @@ def person_sort_key(full_name: str) -> tuple:
 
 def title_sort_key(text: str) -> tuple:
     return collation_key(text.split())
+
+
+_WORD = re.compile(r"\w+")
+
+
+def dd_words(*texts: str | None) -> str:
+    """The words that contain đ/Đ, ASCII-folded, deduplicated, in order: 'Đỗ Minh Đức' → 'do duc'.
+
+    Search engines fold tone and vowel marks but not đ (it has no Unicode decomposition); indexing
+    these folded words lets 'duc' find 'Đức'. Only those words: the others already fold, and
+    indexing them twice would skew ranking.
+    """
+    seen: dict[str, None] = {}
+    for text in texts:
+        for word in _WORD.findall(text or ""):
+            if "đ" in word or "Đ" in word:
+                seen.setdefault(fold(word), None)
+    return " ".join(seen)
