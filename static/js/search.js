@@ -34,8 +34,13 @@ function selectedFilters() {
   return filters;
 }
 
+// The folded copies of words with đ (indexed so that "duc" finds "Đức") sit between ⟦ and ⟧:
+// they help matching but are not for reading, so they are cut out of excerpts, even when cut short.
+const FOLDED = /⟦[^⟧]*⟧\.?|^[^⟦⟧]*⟧\.?|⟦[^⟧]*$/g;
+
 function excerptNodes(html) {
   // Pagefind's excerpt is text with <mark> around matches: keep exactly that, nothing else.
+  html = html.replace(FOLDED, " ").replace(/\s{2,}/g, " ").trim();
   const doc = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
   const fragment = document.createDocumentFragment();
   for (const node of doc.body.firstChild.childNodes) {

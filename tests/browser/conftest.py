@@ -141,6 +141,9 @@ class PageReport:
     bytes_gzip: int = 0
     redirect: bool = False
 
+    def __repr__(self) -> str:  # keep pytest's failure output to the point
+        return f"PageReport({self.url!r})"
+
 
 def gzip_size(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6))

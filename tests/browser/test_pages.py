@@ -112,3 +112,14 @@ def test_profile_prints_on_a4_without_navigation(browser, site_server, crawl):
         assert pdf.startswith(b"%PDF") and 1 <= pages <= 10, pages
     finally:
         context.close()
+
+
+def test_no_inline_script_or_style_for_a_strict_csp(built_site):
+    """A Content-Security-Policy without 'unsafe-inline' must not break any page."""
+    offenders = []
+    for path in built_site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        inline_script = re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+        if inline_script or "<style" in html or re.search(r"\sstyle=", html) or re.search(r"\son[a-z]+=", html):
+            offenders.append(str(path.relative_to(built_site)))
+    assert offenders == []
