@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
+import threading
 from pathlib import Path
 
 BUNDLE_DIR = "pagefind"
@@ -43,6 +44,23 @@ async def _index(pages: dict[str, str], language: str, work_dir: Path) -> None:
             await index.add_html_file(content=html, url=page_url(output_path))
 
 
+def _run_in_thread(make_coroutine) -> BaseException | None:
+    """Run Pagefind's asyncio client on a thread of its own, so a caller that already runs an event
+    loop (a preview server, a test driving a browser) can build too. Returns the failure, if any."""
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(make_coroutine())
+        except Exception as error:  # noqa: BLE001 - any failure of the external tool becomes a diagnostic
+            failure.append(error)
+
+    thread = threading.Thread(target=target, name="pagefind")
+    thread.start()
+    thread.join()
+    return failure[0] if failure else None
+
+
 def build_index(files: dict[str, bytes], prefix: str, language: str) -> dict[str, bytes]:
     """Index every rendered HTML page; return the bundle's files under `<prefix>pagefind/`."""
     pages = {path: data.decode("utf-8") for path, data in sorted(files.items())
@@ -50,10 +68,9 @@ def build_index(files: dict[str, bytes], prefix: str, language: str) -> dict[str
     bundle = f"{prefix.lstrip('/')}{BUNDLE_DIR}/"
     with tempfile.TemporaryDirectory(prefix="showcase-pagefind-") as work:
         work_dir = Path(work) / BUNDLE_DIR
-        try:
-            asyncio.run(_index(pages, language, work_dir))
-        except Exception as error:  # noqa: BLE001 - any failure of the external tool becomes a diagnostic
-            raise SearchIndexError(f"{type(error).__name__}: {error}") from error
+        failure = _run_in_thread(lambda: _index(pages, language, work_dir))
+        if failure is not None:
+            raise SearchIndexError(f"{type(failure).__name__}: {failure}") from failure
         output = {}
         for path in sorted(work_dir.rglob("*")):
             relative = path.relative_to(work_dir).as_posix()

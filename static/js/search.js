@@ -145,7 +145,8 @@ async function start() {
   say("Đang tải chức năng tìm kiếm…");
   try {
     pagefind = await import(`${form.dataset.bundle}pagefind.js`);
-    await pagefind.options({ baseUrl: "/", excerptLength: 24 });
+    // noWorker: the worker script would add 12 KB to a page that must stay under 100 KB; the index is small.
+    await pagefind.options({ baseUrl: "/", excerptLength: 24, noWorker: true });
     await pagefind.init();
   } catch (error) {
     say("Không tải được chức năng tìm kiếm. Bạn có thể xem các điển hình theo danh sách bên dưới.");

@@ -14,16 +14,16 @@ from .conftest import MOBILE, PREFIX, site_pages
 SEARCH_URL = f"{PREFIX}tim-kiem/"
 
 
-def profile_names(built_site) -> dict[str, str]:
-    """Name → URL of every profile page, read from the built pages (their h1)."""
-    names = {}
+def profile_names(built_site) -> dict[str, list[str]]:
+    """Name → URLs of the profile pages with that name (names collide), read from the built pages' h1."""
+    names: dict[str, list[str]] = {}
     for url in site_pages(built_site):
         if f"{PREFIX}ho-so/" not in url:
             continue
         html = (built_site / url.lstrip("/") / "index.html").read_text(encoding="utf-8")
         match = re.search(r"<h1[^>]*>([^<]+)</h1>", html)
         if match and "layout-profile" in html:
-            names[unescape(match.group(1)).strip()] = url
+            names.setdefault(unescape(match.group(1)).strip(), []).append(url)
     return names
 
 
@@ -56,23 +56,28 @@ def rank(results: list[str], url: str) -> int | None:
     return results.index(url) + 1 if url in results else None
 
 
+def ranks_first(results: list[str], urls: list[str]) -> bool:
+    """The pages of that name (several people can share it) take the first places, in any order."""
+    return set(results[: len(urls)]) == set(urls)
+
+
 def test_name_typed_without_diacritics_ranks_first(search_page, built_site):
     names = profile_names(built_site)
     assert "Nguyễn Văn A" in names
-    assert rank(search(search_page, "nguyen van a"), names["Nguyễn Văn A"]) == 1
+    assert ranks_first(search(search_page, "nguyen van a"), names["Nguyễn Văn A"])
 
 
 def test_d_with_stroke_folds_to_d(search_page, built_site):
     names = profile_names(built_site)
     assert "Đỗ Minh Đức" in names, "the sample content has Đỗ Minh Đức"
-    target = names["Đỗ Minh Đức"]
-    assert rank(search(search_page, "do minh duc"), target) == 1
+    assert ranks_first(search(search_page, "do minh duc"), names["Đỗ Minh Đức"])
+    target = names["Đỗ Minh Đức"][0]
     # "duc" alone: every profile named Đức/Dực/... ranks above the rest, and this one among them.
     with_duc = [name for name in names if "duc" in fold(name).split()]
     position = rank(search(search_page, "duc"), target)
     assert position is not None and position <= len(with_duc), (position, with_duc)
     # Accented query still works, and ranks it first among exact matches too.
-    assert rank(search(search_page, "Đỗ Minh Đức"), target) == 1
+    assert ranks_first(search(search_page, "Đỗ Minh Đức"), names["Đỗ Minh Đức"])
 
 
 def test_unit_and_achievement_words_are_searchable(search_page, built_site):
@@ -140,9 +145,9 @@ def test_search_works_under_sub_path_from_url_parameters(browser, site_server, b
         page.goto(f"{site_server}{SEARCH_URL}?q=nguyen+van+a", wait_until="load")
         page.wait_for_selector("#search-results a")
         first = page.eval_on_selector("#search-results a", "link => new URL(link.href).pathname")
-        assert first == names["Nguyễn Văn A"]
+        assert first in names["Nguyễn Văn A"]
         page.click("#search-results a")
-        page.wait_for_url(f"{site_server}{names['Nguyễn Văn A']}")
+        page.wait_for_url(f"{site_server}{first}")
     finally:
         context.close()
 
