@@ -180,7 +180,7 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
     if result.errors:  # a photo that passed the check but could not be encoded, a broken link, a bad setting
         return result, 0
     try:  # the search index joins the same files mapping, so the atomic swap covers it
-        files.update(build_index(files, project.site.prefix, project.site.language))
+        files.update(build_index(files, project.site.prefix, project.site.language, project.root / ".cache" / "search"))
     except SearchIndexError as error:
         result.diagnostics.append(Diagnostic(code="B001", file="pagefind", args={"problem": str(error)}))
         return result, 0

@@ -34,6 +34,10 @@ ACTIVE_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "style", "f
 SCRIPT_URL = re.compile(r"^\s*(?:java|vb)script:|^\s*data:", re.IGNORECASE)
 
 
+def _is_layout_search_form(attrs: dict) -> bool:
+    return attrs.get("role") == "search" and attrs.get("method") == "get" and (attrs.get("action") or "").startswith("/")
+
+
 class _Active(HTMLParser):
     """Tags that run or load code, event-handler attributes and script URLs, as a browser would parse them."""
 
@@ -43,7 +47,9 @@ class _Active(HTMLParser):
         self.found: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ACTIVE_TAGS - self.allowed_tags:
+        if tag == "form" and "search-form" in self.allowed_tags and _is_layout_search_form(dict(attrs)):
+            pass  # the layouts' own search boxes (GET to the site's search page); editor text cannot make one
+        elif tag in ACTIVE_TAGS - self.allowed_tags:
             self.found.append(f"<{tag}>")
         for name, value in attrs:
             compact = re.sub(r"[\t\n\r]", "", value or "").strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
@@ -54,12 +60,14 @@ class _Active(HTMLParser):
 
 def unsafe_markup(html: str, page_tags: bool = False) -> list[str]:
     """What in `html` could run script; a whole page may have its own <meta>, <link> and <style>-free head."""
-    parser = _Active({"meta", "link", "svg", "script"} if page_tags else set())  # SVG charts; <script>: below
+    parser = _Active({"meta", "link", "svg", "script", "search-form"} if page_tags else set())  # SVG charts; <script>: below
     parser.feed(html)
     parser.close()
     found = parser.found
     if page_tags:  # JSON-LD data blocks are not run; anything else named script is
         html = re.sub(r'<script type="application/ld\+json">[^<]*</script>', "", html)
+        # The layouts' own scripts: fingerprinted files of static/, loaded by URL, never written from content.
+        html = re.sub(r'<script type="module" src="/[^"]*/assets/js/[^"]+"></script>', "", html)
     if re.search(r"<script", html, re.IGNORECASE):
         found.append("<script")
     return found

@@ -4,6 +4,8 @@ Reusable by design: `crawl` visits every HTML page of the built site (pages adde
 picked up without changes here), once, with one browser and one page object, and records what each
 check needs (console errors, failed requests, axe-core violations, overflow, layout shift, weight).
 Tests then assert on that record. Missing tools fail the run: they are never skipped.
+The browser lives for this package only (scope "package"): Playwright's sync API cannot run twice at
+once, and other test modules start their own.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
         return super().guess_type(path)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site_server(built_site):
     """The built site on 127.0.0.1 (free port), served from a thread; yields the origin."""
     handler = functools.partial(_SiteHandler, directory=str(built_site))
@@ -88,7 +90,7 @@ def site_server(built_site):
         thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     require_tool(CHROMIUM, "install the Debian package chromium (python3 dev.py test does it)")
     try:
@@ -204,7 +206,7 @@ def visit(page, origin: str, built_site: Path, url: str, axe: bool) -> PageRepor
     return report
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def crawl(browser, site_server, built_site) -> dict[str, PageReport]:
     """Every page of the built site, plus a missing URL, at 375 px with axe-core injected."""
     axe_source = require_tool(AXE, "run npm ci at the project root (python3 dev.py test does it)").read_text(encoding="utf-8")
