@@ -24,6 +24,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from conftest import ROOT
 
+from showcase.publish import content_security_policy
+
 PREFIX = "/guong-nguoi-tot-viec-tot/"
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -51,8 +53,17 @@ def require_tool(path: Path, how: str) -> Path:
     return path
 
 
+# The production Content-Security-Policy (showcase/publish.py), so a CSP violation is a console error here.
+# upgrade-insecure-requests is left out: the test server speaks plain HTTP.
+CSP = "; ".join(part for part in content_security_policy(["'self'"]).split("; ") if part != "upgrade-insecure-requests")
+
+
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Static files, and the site's own 404 page for anything missing, like the production host."""
+
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", CSP)
+        super().end_headers()
 
     def log_message(self, *args) -> None:  # keep test output quiet
         pass
