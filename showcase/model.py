@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 
 from babel.dates import format_date
 
@@ -144,6 +145,7 @@ def profile_detail(profile: Profile, plan: Plan, project: Project, urls: Urls, p
 
 def paginate(items: list, per_page: int, url_of_page) -> list[tuple[list, dict]]:
     total = max(1, math.ceil(len(items) / per_page))
+    numbers = [{"number": n, "url": url_of_page(n)} for n in range(1, total + 1)]  # shared, not rebuilt per page
     pages = []
     for number in range(1, total + 1):
         chunk = items[(number - 1) * per_page: number * per_page]
@@ -154,7 +156,7 @@ def paginate(items: list, per_page: int, url_of_page) -> list[tuple[list, dict]]
             "url": url_of_page(number),
             "prev_url": url_of_page(number - 1) if number > 1 else None,
             "next_url": url_of_page(number + 1) if number < total else None,
-            "pages": [{"number": n, "url": url_of_page(n)} for n in range(1, total + 1)],
+            "pages": numbers,
         }))
     return pages
 
@@ -191,7 +193,8 @@ def build_site(profiles: list[Profile], project: Project, intro: dict | None, in
     urls = Urls(project)
     plans = {plan.id: plan for plan in project.plans}
     published = [p for p in profiles if is_published(p, include_drafts)]
-    published.sort(key=lambda p: (sort_key(p, plans[p.plan_id]), p.slug))
+    order = {id(p): sort_key(p, plans[p.plan_id]) for p in published}  # collation keys are costly: once each
+    published.sort(key=lambda p: (order[id(p)], p.slug))
     cards = {id(p): profile_card(p, plans[p.plan_id], project, urls) for p in published}
     common = {
         "site": site,
@@ -218,7 +221,7 @@ def build_site(profiles: list[Profile], project: Project, intro: dict | None, in
         return [{"id": term, "label": _term_label(taxonomy, term, project, plans), "count": len(terms[taxonomy][term]),
                  "url": urls.term(taxonomy, term)} for term in ordered]
 
-    latest = sorted(published, key=lambda p: (-p.year, sort_key(p, plans[p.plan_id])))[: site.latest_count]
+    latest = sorted(published, key=lambda p: (-p.year, order[id(p)]))[: site.latest_count]
     current_plan = project.plans[-1] if project.plans else None
     pages.append(Page(urls.home(), "home.html", {
         **common,
@@ -240,9 +243,12 @@ def build_site(profiles: list[Profile], project: Project, intro: dict | None, in
     for profile in published:
         plan = plans[profile.plan_id]
         detail = profile_detail(profile, plan, project, urls, (photos or {}).get(profile.rel_path))
-        related = [cards[id(p)] for p in terms["unit"][profile.unit] if p is not profile][:4]
-        same_field = [cards[id(p)] for p in terms["field"][profile.field]
-                      if p is not profile and cards[id(p)] not in related][:4]
+        # islice: stop after 4 instead of walking every profile of the unit/field (O(n²) otherwise).
+        related_profiles = list(islice((p for p in terms["unit"][profile.unit] if p is not profile), 4))
+        related = [cards[id(p)] for p in related_profiles]
+        same_field = [cards[id(p)] for p in islice(
+            (p for p in terms["field"][profile.field]
+             if p is not profile and all(p is not q for q in related_profiles)), 4)]
         pages.append(Page(urls.profile(profile.slug), "profile.html", {
             **common, "page_title": profile.name, "profile": detail,
             "related_unit": related, "related_field": same_field, "canonical": detail["canonical"],

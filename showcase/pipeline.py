@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import publish
+from .cache import PageManifest, ProfileCache, content_key, generator_version, hash_parts, stat_signature, tree_version
 from .config import Project
 from .diagnostics import Diagnostic
 from .feeds import discovery_files, head_links
@@ -20,11 +21,12 @@ from .linkcheck import check_links
 from .markup import MarkdownRenderer
 from .metadata import json_ld
 from .model import Page, build_site, is_published
+from .parallel import parallel_map
 from .reader import read_profile
 from .render import fingerprint_assets, make_environment, render_pages
 from .reports import reference_date
 from .search import SearchIndexError, build_index
-from .validate import Profile, check_collisions, validate_profile
+from .validate import Profile, check_collisions, consent_deadline, validate_profile
 from .writer import write_tree
 
 INTRO_FILE = "_index.md"
@@ -38,6 +40,7 @@ class ContentResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
     content_dir: Path | None = None
+    source_key: str = ""  # a hash of every input file read (bytes, paths, photos): same key, same result
 
     @property
     def errors(self) -> int:
@@ -63,22 +66,53 @@ def read_source(path: Path, content_dir: Path) -> tuple[bytes, Diagnostic | None
     """The file's bytes, unless it cannot be read or is a link out of the content folder."""
     shown = display_path(path)
     try:
-        if not path.resolve().is_relative_to(content_dir):
+        # os.walk does not enter linked folders, so only a linked file can lead outside.
+        if path.is_symlink() and not path.resolve().is_relative_to(content_dir):
             return b"", Diagnostic(code="E030", file=shown)
         return path.read_bytes(), None
     except OSError as error:
         return b"", Diagnostic(code="E029", file=shown, args={"problem": error.strerror or str(error)})
 
 
-def process_profile(path: Path, data: bytes, project: Project, content_dir: Path,
-                    renderer: MarkdownRenderer) -> tuple[Profile | None, list[Diagnostic]]:
-    """Everything done for one profile: a function of its bytes, the project data and its photo."""
+def _photo_dependency(parsed, content_dir: Path, rel_path: str) -> list[tuple[str, tuple | None]]:
+    """The files a profile's validity depends on besides its own bytes: the photo it names."""
+    entry = parsed.front.get("photo") if parsed.front else None
+    value = getattr(getattr(entry, "value", None), "value", None)
+    if not isinstance(value, str) or not value:
+        return []
+    candidates = [(content_dir / rel_path).parent / value.replace("\\", "/"), content_dir / value]
+    return [(str(candidate), stat_signature(candidate)) for candidate in candidates]
+
+
+def analyse_profile(path: Path, data: bytes, project: Project, content_dir: Path,
+                    renderer: MarkdownRenderer) -> tuple[Profile | None, list[Diagnostic], list]:
+    """Everything done for one profile: (profile, diagnostics, files it depends on besides itself)."""
     rel_path = path.relative_to(content_dir).as_posix()
     parsed = read_profile(display_path(path), data)
     profile, diagnostics = validate_profile(parsed, project, content_dir, rel_path)
     if profile is not None:
         profile.body_html = renderer.render(profile.body)
+    return profile, diagnostics, _photo_dependency(parsed, content_dir, rel_path)
+
+
+def process_profile(path: Path, data: bytes, project: Project, content_dir: Path,
+                    renderer: MarkdownRenderer) -> tuple[Profile | None, list[Diagnostic]]:
+    """Everything done for one profile: a function of its bytes, the project data and its photo."""
+    profile, diagnostics, _ = analyse_profile(path, data, project, content_dir, renderer)
     return profile, diagnostics
+
+
+def _worker(project: Project, content_dir: Path) -> tuple:
+    return project, content_dir, MarkdownRenderer()
+
+
+def _analyse_task(state: tuple, task: tuple[Path, bytes]) -> tuple:
+    project, content_dir, renderer = state
+    path, data = task
+    try:
+        return analyse_profile(path, data, project, content_dir, renderer)
+    except Exception as error:  # noqa: BLE001 - a bug of ours must not hide the other files' diagnostics
+        return None, [Diagnostic(code="E999", file=display_path(path), args={"problem": repr(error)})], None
 
 
 def read_intro(path: Path, data: bytes, renderer: MarkdownRenderer) -> tuple[dict | None, list[Diagnostic]]:
@@ -98,10 +132,30 @@ def read_intro(path: Path, data: bytes, renderer: MarkdownRenderer) -> tuple[dic
     return {**values, "body_html": renderer.render(parsed.body)}, diagnostics
 
 
-def load_content(content_dir: Path, project: Project) -> ContentResult:
+def default_cache_dir(project: Project) -> Path | None:
+    """`.cache/` of the project, or SHOWCASE_CACHE (a folder, or `off` to build without cache)."""
+    configured = os.environ.get("SHOWCASE_CACHE", "")
+    if configured.lower() in ("off", "0", "no", "false"):
+        return None
+    return Path(configured) if configured else project.root / ".cache"
+
+
+_DEFAULT = object()
+
+
+def load_content(content_dir: Path, project: Project, cache_dir: Path | None | object = _DEFAULT,
+                 jobs: int | None = None) -> ContentResult:
+    """Read, validate and render every profile; unchanged files come from the cache, the rest in parallel."""
     content_dir = content_dir.resolve()
+    cache_dir = default_cache_dir(project) if cache_dir is _DEFAULT else cache_dir
+    # The consent check compares with the build's reference day: a new day may change a result.
+    store = ProfileCache.open(cache_dir, content_dir, project.fingerprint + consent_deadline().isoformat())
     result = ContentResult(content_dir=content_dir)
-    renderer = MarkdownRenderer()
+    renderer = None
+    intro_data = b""
+    outcomes: list = []  # per profile file, in discovery order: the result, or the index of a task
+    tasks: list[tuple[Path, bytes]] = []
+    keys: list[tuple[str, str]] = []
     for path in discover(content_dir):
         data, problem = read_source(path, content_dir)
         if problem is not None:
@@ -109,19 +163,36 @@ def load_content(content_dir: Path, project: Project) -> ContentResult:
             result.diagnostics.append(problem)
             continue
         if path.parent == content_dir and path.name == INTRO_FILE:
+            renderer = renderer or MarkdownRenderer()
+            intro_data = data
             result.intro, found = read_intro(path, data, renderer)
             result.diagnostics += found
             continue
         if path.name.startswith("_"):
             continue
         result.files += 1
-        try:
-            profile, found = process_profile(path, data, project, content_dir, renderer)
-        except Exception as error:  # noqa: BLE001 - a bug of ours must not hide the other files' diagnostics
-            profile, found = None, [Diagnostic(code="E999", file=display_path(path), args={"problem": repr(error)})]
+        rel_path = path.relative_to(content_dir).as_posix()
+        key = store.key(display_path(path), rel_path, data)
+        cached = store.get(rel_path, key)
+        if cached is not None:
+            outcomes.append(cached)
+        else:
+            outcomes.append(len(tasks))
+            tasks.append((path, data))
+            keys.append((rel_path, key))
+    computed = parallel_map(_analyse_task, tasks, _worker, (project, content_dir), jobs=jobs)
+    for (rel_path, key), (profile, found, deps) in zip(keys, computed, strict=True):
+        if deps is not None:  # not a crash of ours: worth keeping
+            store.put(rel_path, key, (profile, found, deps), deps)
+    for outcome in outcomes:
+        profile, found, _ = computed[outcome] if isinstance(outcome, int) else outcome
         result.diagnostics += found
         if profile is not None:
             result.profiles.append(profile)
+    store.save()
+    used = sorted(store.used.items())
+    result.source_key = hash_parts(store.owner, intro_data, *(f"{rel}:{key}:{deps!r}" for rel, (key, _, deps) in used),
+                                   *(repr(item) for item in result.diagnostics if item.code in ("E029", "E030")))
     result.diagnostics += check_collisions(result.profiles, project)
     result.diagnostics += publish.alias_collisions(result.profiles, project)
     result.diagnostics.sort(key=Diagnostic.sort_key)
@@ -169,12 +240,41 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
     return pages, files
 
 
+def build_inputs(project: Project) -> list[Path]:
+    """Folders besides content/ and data/ that the output depends on. A stage that reads another
+    input (outside content/, data/, the generator's code) must add it here, or no-change builds miss it."""
+    return [project.layouts_dir, project.static_dir]
+
+
+def publish_changed(files: dict[str, bytes], out_dir: Path, manifest: PageManifest, build_key: str, pages: int) -> None:
+    """Write only files whose bytes changed: the others are hard-linked from the published folder into
+    the staging folder, then the atomic swap as always; nothing at all when no byte changed."""
+    keys = {relative: content_key(data) for relative, data in files.items()}
+    unchanged = [relative for relative, key in keys.items() if manifest.unchanged(out_dir, relative, key)]
+    if len(unchanged) != len(keys) or set(keys) != set(manifest.entries) or not manifest.intact(out_dir):
+        kept = set(unchanged)
+        write_tree({relative: data for relative, data in files.items() if relative not in kept}, out_dir, unchanged)
+    manifest.record(out_dir, keys, build_key, pages)
+
+
 def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bool,
-          today: datetime.date | None = None, preview: bool = False) -> tuple[ContentResult, int]:
+          today: datetime.date | None = None, preview: bool = False,
+          cache_dir: Path | None | object = _DEFAULT, jobs: int | None = None) -> tuple[ContentResult, int]:
     """Validate, render, check links, then publish only if there is no error. Returns (result, pages written)."""
-    result = load_content(content_dir, project)
+    cache_dir = default_cache_dir(project) if cache_dir is _DEFAULT else cache_dir
+    result = load_content(content_dir, project, cache_dir, jobs)
     if result.errors:
         return result, 0
+    today = today or reference_date(os.environ, datetime.date.today())
+    out_dir = out_dir.resolve()
+    build_key = hash_parts(result.source_key, str(include_drafts), str(preview), today.isoformat(), project.fingerprint,
+                           generator_version(), os.environ.get("SOURCE_DATE_EPOCH", ""),
+                           *(tree_version(folder) for folder in build_inputs(project)))
+    manifest = PageManifest.open(cache_dir, out_dir)
+    if manifest.build_key == build_key and manifest.intact(out_dir):
+        # Same inputs, output untouched: nothing to render or write (links were checked when it was made).
+        result.diagnostics += publish.frame_ancestors(project)[1]
+        return result, manifest.page_count
     pages, files = render_site(result, project, include_drafts, today, preview)
     result.diagnostics += publish.frame_ancestors(project)[1] + check_links(files, project.site.prefix)
     if result.errors:  # a photo that passed the check but could not be encoded, a broken link, a bad setting
@@ -184,5 +284,5 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
     except SearchIndexError as error:
         result.diagnostics.append(Diagnostic(code="B001", file="pagefind", args={"problem": str(error)}))
         return result, 0
-    write_tree(files, out_dir)
+    publish_changed(files, out_dir, manifest, build_key, len(pages))
     return result, len(pages)

@@ -15,6 +15,7 @@ import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2
@@ -71,28 +72,47 @@ def _safe_relative(relative: str) -> bool:
     return bool(relative) and not relative.startswith("/") and ".." not in parts and "" not in parts and "\0" not in relative
 
 
-def write_tree(files: dict[str, bytes], out_dir: Path) -> None:
-    """Write `files` (posix path → bytes) as the whole content of `out_dir`, atomically."""
-    unsafe = sorted(relative for relative in files if not _safe_relative(relative))
+def _keep(source: Path, target: Path) -> None:
+    """Carry an unchanged published file into the new tree: a hard link, or a copy where links fail."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def write_tree(files: dict[str, bytes], out_dir: Path, unchanged: Iterable[str] = ()) -> None:
+    """Write `files` (posix path → bytes) plus the `unchanged` paths of the current output (same bytes,
+    hard-linked, not rewritten) as the whole content of `out_dir`, atomically."""
+    unchanged = list(unchanged)
+    unsafe = sorted(relative for relative in [*files, *unchanged] if not _safe_relative(relative))
     if unsafe:
         raise ValueError(f"output path escapes the output folder: {unsafe[0]!r}")
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(out_dir):
-        _write_locked(files, out_dir)
+        _write_locked(files, out_dir, unchanged)
 
 
-def _write_locked(files: dict[str, bytes], out_dir: Path) -> None:
+def _write_locked(files: dict[str, bytes], out_dir: Path, unchanged: list[str]) -> None:
     clean_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     stamp = _source_date()
+    made: set[Path] = {staging}
     try:
         for relative in sorted(files):
             target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             target.write_bytes(files[relative])
             if stamp is not None:
                 os.utime(target, (stamp, stamp))
+        for relative in unchanged:
+            target = staging / relative
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            _keep(out_dir / relative, target)
         os.chmod(staging, 0o755)
         if not out_dir.exists():
             os.rename(staging, out_dir)

@@ -1,0 +1,57 @@
+"""Run a pure per-item function over many items, across the machine's cores when it pays.
+
+Starting worker processes costs tens of milliseconds, so small batches stay in this process.
+Results come back in the order of the items, so the output never depends on scheduling.
+Set SHOWCASE_JOBS=1 to force serial work, SHOWCASE_PARALLEL_MIN=0 to force a pool (tests compare both).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+
+PARALLEL_THRESHOLD = 300  # items below which a pool costs more than it saves
+_worker_state: dict = {}  # per worker process: the state its initializer made
+
+
+def job_count(requested: int | None = None) -> int:
+    if requested:
+        return max(1, requested)
+    configured = os.environ.get("SHOWCASE_JOBS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _initialize(make_state: Callable, args: tuple) -> None:
+    _worker_state["state"] = make_state(*args)
+
+
+def _call(function: Callable, item: object) -> object:
+    return function(_worker_state["state"], item)
+
+
+def _call_chunk(payload: tuple) -> list:
+    function, items = payload
+    return [_call(function, item) for item in items]
+
+
+def parallel_map(function: Callable, items: Sequence, make_state: Callable, args: tuple = (),
+                 jobs: int | None = None, threshold: int = PARALLEL_THRESHOLD) -> list:
+    """[function(state, item) for item in items], state = make_state(*args) once per process."""
+    jobs = job_count(jobs)
+    configured = os.environ.get("SHOWCASE_PARALLEL_MIN", "")
+    threshold = int(configured) if configured.isdigit() else threshold
+    if jobs == 1 or len(items) < threshold or "fork" not in multiprocessing.get_all_start_methods():
+        state = make_state(*args)
+        return [function(state, item) for item in items]
+    size = max(1, min(200, len(items) // (jobs * 4) or 1))
+    chunks = [(function, items[start:start + size]) for start in range(0, len(items), size)]
+    # fork: the workers inherit the project data instead of receiving it pickled.
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_initialize, initargs=(make_state, args)) as pool:
+        results = pool.map(_call_chunk, chunks, chunksize=1)
+    return [result for chunk in results for result in chunk]

@@ -1,0 +1,121 @@
+"""Build speed machinery: cache, parallelism and incremental writes never change the output."""
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from showcase import pipeline
+from showcase.config import load_project
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+from generate import generate  # noqa: E402
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    """A copy of the project's data, layouts and static files, so a test may edit a layout."""
+    root = tmp_path / "project"
+    for part in ("data", "layouts", "static"):
+        shutil.copytree(ROOT / part, root / part)
+    return root
+
+
+def cold(content: Path, root: Path, out: Path) -> dict[str, bytes]:
+    """Reference build: no cache, serial."""
+    result, _ = pipeline.build(content, out, load_project(root), include_drafts=False, cache_dir=None, jobs=1)
+    assert not result.errors
+    return tree(out)
+
+
+@pytest.mark.parametrize("corpus", ["sample", "generated"])
+def test_cold_incremental_serial_parallel_builds_are_identical(corpus, scratch, tmp_path, monkeypatch):
+    content = ROOT / "content"
+    if corpus == "generated":
+        content = generate(tmp_path / "content", 40, seed=7, project=load_project(scratch))
+    monkeypatch.setenv("SHOWCASE_PARALLEL_MIN", "0")  # a pool even for a few files
+    cache, out = tmp_path / "cache", tmp_path / "public"
+
+    def cached(jobs: int) -> dict[str, bytes]:
+        result, pages = pipeline.build(content, out, load_project(scratch), include_drafts=False, cache_dir=cache, jobs=jobs)
+        assert not result.errors and pages > 0
+        return tree(out)
+
+    reference = cold(content, scratch, tmp_path / "reference")
+    assert cached(2) == reference  # parallel, cold cache
+    assert cached(1) == reference  # serial, everything from the cache, nothing to write
+    pages = sorted(out.rglob("index.html"))  # someone damaged the output: the next build repairs it
+    pages[0].unlink()
+    with pages[-1].open("ab") as handle:
+        handle.write(b"<!-- edited by hand -->")
+    assert cached(2) == reference
+
+    if corpus == "generated":  # edit one profile: incremental equals cold
+        edited = sorted(content.rglob("ho-so-*.md"))[5]
+        edited.write_text(edited.read_text(encoding="utf-8").replace("name: \"", "name: \"Đã sửa ", 1), encoding="utf-8")
+        assert cached(1) == cold(content, scratch, tmp_path / "reference-2")
+
+    with (scratch / "layouts" / "profile.html").open("a", encoding="utf-8") as handle:  # edit one layout
+        handle.write("<!-- sửa bố cục -->\n")
+    assert cached(2) == cold(content, scratch, tmp_path / "reference-3")
+
+
+def test_deleted_or_corrupt_cache_changes_nothing_but_time(scratch, tmp_path):
+    content = generate(tmp_path / "content", 12, seed=3, project=load_project(scratch))
+    cache, out = tmp_path / "cache", tmp_path / "public"
+    project = load_project(scratch)
+    pipeline.build(content, out, project, include_drafts=False, cache_dir=cache, jobs=1)
+    reference = cold(content, scratch, tmp_path / "reference")
+    stores = sorted(cache.glob("*.pickle"))
+    assert {path.name.split("-")[0] for path in stores} == {"profiles", "pages"}
+    for damage in (b"", b"\x80\x05garbage", b"not a pickle at all"):
+        for store in stores:
+            store.write_bytes(damage)
+        result, _ = pipeline.build(content, out, project, include_drafts=False, cache_dir=cache, jobs=1)
+        assert not result.errors and tree(out) == reference
+        assert pipeline.load_content(content, project, cache_dir=cache).diagnostics == result.diagnostics
+    shutil.rmtree(cache)
+    pipeline.build(content, out, project, include_drafts=False, cache_dir=cache, jobs=1)
+    assert tree(out) == reference
+
+
+def test_cache_sees_a_fixed_error_and_a_new_photo(scratch, tmp_path):
+    content = generate(tmp_path / "content", 3, seed=5, project=load_project(scratch))
+    project, cache = load_project(scratch), tmp_path / "cache"
+    profile = sorted(content.rglob("ho-so-*.md"))[0]
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace("---\n", "---\nphoto: anh.jpg\nphoto_alt: Ảnh minh họa\n", 1), encoding="utf-8")
+    codes = [item.code for item in pipeline.load_content(content, project, cache_dir=cache).diagnostics]
+    assert "E020" in codes  # the photo does not exist yet
+    (profile.parent / "anh.jpg").write_bytes(b"\xff\xd8\xff\xe0photo")
+    fresh = pipeline.load_content(content, project, cache_dir=None).diagnostics
+    assert "E020" not in [item.code for item in fresh]
+    assert pipeline.load_content(content, project, cache_dir=cache).diagnostics == fresh
+
+
+def test_generated_corpus_passes_check(tmp_path):
+    content = generate(tmp_path / "content", 25, seed=11)
+    result = pipeline.load_content(content, load_project(ROOT), cache_dir=None)
+    assert result.files == 25 and result.diagnostics == []
+    words = [len(path.read_text(encoding="utf-8").split("\n---\n", 1)[1].split()) for path in content.rglob("ho-so-*.md")]
+    assert min(words) >= 300 and max(words) <= 700
+
+
+def test_benchmark_runs_end_to_end(tmp_path):
+    """Proves the benchmark works at a tiny size; it asserts nothing about time."""
+    import run as bench
+
+    output = tmp_path / "benchmarks.md"
+    stale = "# Benchmarks\n\nNotes kept.\n\n<!-- bench:results -->\nSTALE-RESULTS\n<!-- /bench:results -->\nAfter.\n"
+    output.write_text(stale, encoding="utf-8")
+    assert bench.main(["--sizes", "30", "--runs", "1", "--work", str(tmp_path / "work"), "--output", str(output)]) == 0
+    text = output.read_text(encoding="utf-8")
+    assert "Notes kept." in text and "After." in text and "STALE-RESULTS" not in text
+    assert "python bench/run.py --sizes 30 --runs 1" in text and "Hugo cold build" in text and "no-change rebuild" in text
