@@ -61,6 +61,13 @@ def decode(path: str, data: bytes, parsed: ParsedFile) -> str | None:
     if len(data) > MAX_FILE_BYTES:
         parsed.diagnostic("E002", size=len(data), limit=MAX_FILE_BYTES)
         return None
+    head = data[:64]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(head) >= 4 and head.count(b"\x00") * 4 >= len(head)):
+        # UTF-16 (Word's "Unicode"), with or without its byte-order mark: every other byte is NUL, which is
+        # valid UTF-8, so the decoder would only stumble on the first accented letter, lines later.
+        parsed.lines = [""]
+        parsed.diagnostic("E001", byte_line=1, byte_column=1)
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -161,7 +168,23 @@ class _TreeBuilder:
         if isinstance(node, yaml.SequenceNode):
             items = [self.build(item, depth + 1) for item in node.value]
             return Located([item for item in items if item is not None], line, column, length)
+        if not node.style and node.end_mark.line > node.start_mark.line and self.misindented_item(node):
+            return None
         return Located(self.scalar(node), line, column, length)
+
+    def misindented_item(self, node: yaml.ScalarNode) -> bool:
+        """`- a` then `   - b` indented one space more: YAML silently reads one item "a - b"; an editor meant two."""
+        for number in range(node.start_mark.line + 1, node.end_mark.line + 1):
+            line = number + self.line_offset
+            text = self.parsed.lines[line - 1] if line <= len(self.parsed.lines) else ""
+            if text.lstrip().startswith("- "):
+                if not self.failed:
+                    self.parsed.diagnostic("E005", line=line, column=len(text) - len(text.lstrip()) + 1,
+                                           problem="mục danh sách thụt lề lệch so với mục phía trên nên bị gộp vào mục đó "
+                                                   "(các dòng `- ` của một danh sách phải thẳng cột với nhau)")
+                self.failed = True
+                return True
+        return False
 
     def scalar(self, node: yaml.ScalarNode) -> object:
         try:
@@ -207,7 +230,29 @@ _YAML_PROBLEMS_VI = {
     "found duplicate anchor": "neo YAML (&) bị đặt trùng tên",
     "did not find expected ',' or ']'": "thiếu dấu ngoặc vuông đóng ] hoặc dấu phẩy giữa các mục",
     "did not find expected ',' or '}'": "thiếu dấu ngoặc nhọn đóng } hoặc dấu phẩy giữa các mục",
+    "mapping values are not allowed in this context": "dấu hai chấm đặt sai chỗ (nếu giá trị có dấu hai chấm, hãy đặt cả giá trị trong dấu ngoặc kép)",
 }
+
+# Typing slips that YAML only notices a line or more later, at a confusing place: found by looking back
+# from the error, so the editor is sent to the line that is actually wrong.
+_SLIPS = [
+    (re.compile(r"^[ \t]*\u00a0"), "dòng thụt lề bằng dấu cách không ngắt (U+00A0, thường lọt vào khi sao chép từ Word); "
+                                  "xóa phần thụt lề rồi gõ lại bằng phím cách"),
+    (re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*\s*\uff1a"), "dấu hai chấm toàn khổ “：” thay cho dấu hai chấm thường “:”"),
+    (re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*:(?=[^\s/\\])"), "thiếu dấu cách sau dấu hai chấm (viết `tên: giá trị`)"),
+    (re.compile(r"^\s*-(?=[^\s\d-])"), "thiếu dấu cách sau dấu gạch đầu dòng (viết `- nội dung`)"),
+]
+
+
+def _find_slip(front_text: str, error_line: int) -> tuple[int, int, str] | None:
+    """(0-based line, 1-based column, problem) of the nearest slip at or before the line YAML complained about."""
+    lines = front_text.split("\n")
+    for number in range(min(error_line, len(lines) - 1), max(error_line - 3, -1), -1):
+        for pattern, problem in _SLIPS:
+            match = pattern.match(lines[number])
+            if match:
+                return number, 1, problem
+    return None
 
 
 def _describe_yaml_problem(error: yaml.MarkedYAMLError) -> str:
@@ -246,7 +291,11 @@ def parse_front_matter(front_text: str, parsed: ParsedFile) -> None:
         mark = error.context_mark if unclosed else (error.problem_mark or error.context_mark)
         line = (mark.line + offset) if mark else offset
         column = (mark.column + 1) if mark else 1
-        parsed.diagnostic("E005", line=line, column=column, problem=_describe_yaml_problem(error))
+        problem = _describe_yaml_problem(error)
+        slip = None if unclosed else _find_slip(front_text, line - offset)
+        if slip:
+            line, column, problem = slip[0] + offset, slip[1], slip[2]
+        parsed.diagnostic("E005", line=line, column=column, problem=problem)
         return
     except (yaml.YAMLError, RecursionError, MemoryError) as error:
         parsed.diagnostic("E005", line=offset, problem=str(error).splitlines()[0])

@@ -64,6 +64,43 @@ PROFILE_FIELDS: dict[str, Spec] = {
     "withdrawn": Spec("boolean", "đã rút hồ sơ: true thì gỡ khỏi mọi trang", example="true"),
 }
 
+# Names editors write instead of a key (Vietnamese, or an old form), compared after folding (no accents,
+# case, `_`/`-`/space): "did you mean" for an unknown key. Per object, since `ngay` means a different key in each.
+KEY_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "profile": {
+        "name": ("ten", "ho ten", "ho va ten", "ten tap the"),
+        "kind": ("loai", "loai dien hinh"),
+        "field": ("linh vuc",),
+        "unit": ("don vi", "phong", "co quan"),
+        "year": ("nam", "nam cong nhan"),
+        "achievements": ("thanh tich", "thanh tich tieu bieu"),
+        "position": ("chuc vu", "chuc danh"),
+        "summary": ("tom tat", "gioi thieu", "mo ta"),
+        "criteria": ("tieu chi",),
+        "awards": ("khen thuong", "danh hieu", "giai thuong"),
+        "stage": ("giai doan",),
+        "nominated": ("de cu", "moc"),
+        "consent": ("dong y", "su dong y"),
+        "photo": ("anh", "hinh anh", "hinh", "anh chan dung"),
+        "photo_alt": ("mo ta anh", "chu thich anh"),
+        "slug": ("duong dan",),
+        "aliases": ("dia chi cu",),
+        "draft": ("nhap", "ban nhap"),
+        "withdrawn": ("rut", "da rut", "go bo"),
+    },
+    "awards": {
+        "title": ("ten", "ten danh hieu", "danh hieu", "hinh thuc"),
+        "decision": ("so quyet dinh", "quyet dinh", "so qd", "qd"),
+        "date": ("ngay", "ngay ky", "ngay quyet dinh"),
+        "issuer": ("nguoi ky", "co quan", "noi cap", "cap khen"),
+    },
+    "consent": {
+        "date": ("ngay", "ngay dong y"),
+        "document": ("van ban", "so van ban", "phieu dong y"),
+        "scope": ("pham vi",),
+    },
+}
+
 REQUIRED_FIELDS = [name for name, spec in PROFILE_FIELDS.items() if spec.required]
 
 

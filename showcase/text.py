@@ -36,6 +36,21 @@ INVISIBLE_CHARACTERS = re.compile(
 )
 
 
+def invisible_characters(text: str) -> list[str]:
+    """The invisible characters of `text`, except the zero-width joiner inside an emoji sequence (👷‍♀️)."""
+    found = []
+    for match in INVISIBLE_CHARACTERS.finditer(text):
+        char, at = match.group(), match.start()
+        if char == "\u200d" and 0 < at < len(text) - 1 and _pictographic(text[at - 1]) and _pictographic(text[at + 1]):
+            continue
+        found.append(char)
+    return found
+
+
+def _pictographic(char: str) -> bool:
+    return unicodedata.category(char) == "So" or char == "\ufe0f" or "\U0001f3fb" <= char <= "\U0001f3ff"
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 

@@ -18,8 +18,8 @@ from .images import inspect_photo, max_pixels_text
 from .markup import scan_unsafe, unsafe_in_text
 from .publish import check_aliases
 from .reader import Entry, Located, ParsedFile, as_date
-from .schema import PROFILE_FIELDS, Spec, allowed_ids
-from .text import INVISIBLE_CHARACTERS, fold, slugify
+from .schema import KEY_ALIASES, PROFILE_FIELDS, Spec, allowed_ids
+from .text import fold, invisible_characters, slugify
 
 _SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
@@ -61,6 +61,20 @@ _TYPE_NAMES = {
 }
 
 
+def _key_form(text: str) -> str:
+    """A key as compared for "did you mean": no accents, case, spaces, `_` or `-` (`Họ tên`, `ho_ten` → `hoten`)."""
+    return "".join(char for char in fold(text) if char.isalnum())
+
+
+def _meant_key(key: str, specs: dict[str, Spec], aliases: dict[str, tuple[str, ...]]) -> str:
+    form = _key_form(key)
+    for name in specs:
+        if form and (form == _key_form(name) or form in {_key_form(alias) for alias in aliases.get(name, ())}):
+            return name
+    close = difflib.get_close_matches(key.strip().lower(), list(specs), n=1, cutoff=0.6)
+    return close[0] if close else ""
+
+
 def _type_name(value: object) -> str:
     return _TYPE_NAMES.get(type(value), "other")
 
@@ -80,27 +94,37 @@ class _ProfileChecker:
 
     # --- shape ------------------------------------------------------------------------
 
-    def check_mapping(self, entries: dict[str, Entry], specs: dict[str, Spec], where: str, anchor: Located | None) -> dict:
+    def check_mapping(self, entries: dict[str, Entry], specs: dict[str, Spec], where: str, anchor: Located | None,
+                      group: str = "profile") -> dict:
         values: dict = {}
+        meant: set[str] = set()
         for key, entry in entries.items():
             spec = specs.get(key)
             if spec is None:
-                self.unknown_key(entry.key, specs, where)
+                meant.add(self.unknown_key(entry.key, specs, where, group, present=set(entries)))
                 continue
             value = self.check_value(key, entry.value, spec, entry.key)
             if value is not None:
                 values[key] = value
         for key, spec in specs.items():
-            if spec.required and key not in entries:
+            # `ten: …` for `name: …` is one mistake, reported once at the misnamed key (E010), not again as E011.
+            if spec.required and key not in entries and key not in meant:
                 self.report("E011", anchor, key=key, meaning=spec.meaning, where=where,
                             example=f"{key}: {spec.example}" if spec.example else f"{key}: ...")
         return values
 
-    def unknown_key(self, key: Located, specs: dict[str, Spec], where: str) -> None:
-        close = difflib.get_close_matches(str(key.value).lower(), list(specs), n=3, cutoff=0.6)
-        suggestion = f"Có phải bạn muốn viết `{close[0]}`? " if close else ""
+    def unknown_key(self, key: Located, specs: dict[str, Spec], where: str, group: str, present: set[str]) -> str:
+        """Report an unknown key with the key it most likely stands for; returns that key ('' if none)."""
+        meant = _meant_key(str(key.value), specs, KEY_ALIASES.get(group, {}))
+        suggestion = ""
+        if meant and meant not in present:
+            required = " (trường bắt buộc)" if specs[meant].required else ""
+            suggestion = f"Có phải bạn muốn viết `{meant}`{required}? Đổi tên trường thành `{meant}:`. "
+        elif meant:
+            suggestion = f"Trường `{meant}` đã có ở dòng khác; xóa dòng này hoặc gộp giá trị vào `{meant}`. "
         self.report("E010", key, key=key.value, where=where, suggestion=suggestion,
                     allowed=", ".join(f"`{name}`" for name in specs))
+        return meant
 
     def wrong_type(self, key: str, located: Located, spec: Spec) -> None:
         types = self.types()
@@ -113,8 +137,11 @@ class _ProfileChecker:
             hint = f"Viết năm bằng chữ số, không đặt trong ngoặc kép, ví dụ: {key}: {spec.example or 2023}"
         elif spec.type == "list":
             hint = f"Viết mỗi mục trên một dòng riêng, bắt đầu bằng \"- \", thụt vào hai dấu cách dưới dòng `{key}:`."
+            parts = [part.strip() for part in str(located.value).split(",") if part.strip()] if found == "string" else []
+            if len(parts) > 1 and spec.items and spec.items.type == "id":
+                hint += f" Với các mã, có thể viết gọn trong ngoặc vuông: {key}: [{', '.join(parts)}]"
         elif spec.type == "boolean":
-            hint = f"Viết {key}: true hoặc {key}: false."
+            hint = f"Viết {key}: true (có) hoặc {key}: false (không), không đặt trong ngoặc kép."
         elif spec.type == "object":
             hint = "Viết các trường con trên các dòng bên dưới, thụt vào hai dấu cách: " + ", ".join(spec.fields)
         self.report("E012", located, key=key, expected=types.get(spec.type, spec.type),
@@ -144,7 +171,7 @@ class _ProfileChecker:
         if kind == "id":
             if spec.many and isinstance(value, list):
                 items = [item for item in value if isinstance(item.value, str) or self.wrong_type(key, item, spec)]
-                return [(item.value.strip(), item) for item in items] or None
+                return [(item.value.strip(), item) for item in self.without_repeats(key, items)] or None
             if not isinstance(value, str):
                 return self.wrong_type(key, located, spec)
             return [(value.strip(), located)] if spec.many else (value.strip(), located)
@@ -167,7 +194,7 @@ class _ProfileChecker:
             if not isinstance(value, list):
                 return self.wrong_type(key, located, spec)
             items = []
-            for item in value:
+            for item in self.without_repeats(key, value):
                 if item.value is None or item.value == "":
                     self.report("E013", item, key=key, hint="Điền nội dung cho mục này hoặc xóa dòng \"- \" bị trống.")
                     continue
@@ -178,11 +205,26 @@ class _ProfileChecker:
         if kind == "object":
             if not isinstance(value, dict):
                 return self.wrong_type(key, located, spec)
-            return self.check_mapping(value, spec.fields, f" (trong `{key}`)", located)
+            # A sub-key missing from `consent:` is reported at `consent:`, the line the editor has to complete.
+            return self.check_mapping(value, spec.fields, f" (trong `{key}`)", key_located or located, group=key)
         return value
 
+    def without_repeats(self, key: str, items: list[Located]) -> list[Located]:
+        """A list item written twice (a criterion, a milestone, an achievement pasted twice) is one error, E045."""
+        first: dict[str, Located] = {}
+        kept = []
+        for item in items:
+            if isinstance(item.value, str) and item.value.strip():
+                form = " ".join(item.value.split())
+                if form in first:
+                    self.report("E045", item, key=key, value=form, first_line=first[form].line)
+                    continue
+                first[form] = item
+            kept.append(item)
+        return kept
+
     def check_text(self, key: str, located: Located, value: str) -> str | None:
-        invisible = sorted({f"U+{ord(char):04X}" for char in INVISIBLE_CHARACTERS.findall(value)})
+        invisible = sorted({f"U+{ord(char):04X}" for char in invisible_characters(value)})
         if invisible:
             self.report("E023", located, key=key, chars=", ".join(invisible))
             return None
@@ -207,15 +249,18 @@ class _ProfileChecker:
     # --- meaning ---------------------------------------------------------------------
 
     def check_id(self, checked: tuple[str, Located] | None, source: str, key: str, allowed: dict[str, str],
-                 where: str = "") -> str | None:
+                 where: str = "", aliases: dict[str, str] | None = None) -> str | None:
         if checked is None:
             return None
         value, located = checked
         if value in allowed:
             return value
         folded = fold(value)
+        # `Cá nhân` (the label), `CA_NHAN` (the id mistyped), `a)` (the plan's letter for a field): one obvious id.
+        by_form = [item for item in allowed if slugify(item) == slugify(value)]
+        by_alias = [aliases[_key_form(value)]] if aliases and _key_form(value) in aliases else []
         by_label = [item for item, label in allowed.items() if fold(label) == folded or slugify(label) == slugify(value)]
-        close = by_label or difflib.get_close_matches(value.lower(), list(allowed), n=3, cutoff=0.5)
+        close = by_form or by_alias or by_label or difflib.get_close_matches(value.lower(), list(allowed), n=3, cutoff=0.5)
         if not close:
             folded_labels = {fold(label): item for item, label in allowed.items()}
             close = [folded_labels[match] for match in difflib.get_close_matches(folded, list(folded_labels), n=2, cutoff=0.6)]
@@ -368,7 +413,10 @@ def _plan_ids(plan: Plan | None, source: str, project: Project) -> dict[str, str
 
 def _check_plan_id(checker, checked, source, key, plan, project) -> str | None:
     where = f" của kế hoạch {plan.id}" if plan else ""
-    return checker.check_id(checked, source, key, _plan_ids(plan, source, project), where)
+    aliases = None
+    if source == "fields":  # the plan names its fields (a), (b), (c): editors write `field: a`
+        aliases = {_key_form(item.letter): item.id for item in (plan.fields.values() if plan else []) if item.letter}
+    return checker.check_id(checked, source, key, _plan_ids(plan, source, project), where, aliases)
 
 
 def _check_milestone(checker, checked, plan, project, year) -> str | None:
