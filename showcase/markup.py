@@ -7,6 +7,7 @@ number, that something they pasted would not be published.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 
@@ -63,44 +64,72 @@ def sanitize(html: str) -> str:
     )
 
 
+_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?\s*((?:java|vb)script:|data:)", re.IGNORECASE)
+_INVISIBLE_IN_URL = re.compile(r"[\t\n\r\u0000-\u001f]")  # browsers drop these inside a URL: `java\tscript:`
+
+
+def _mask_code(body: str) -> str:
+    """The body with fenced code blocks and `code spans` blanked (same length and lines): Markdown prints
+    them as text, so `<script>` written there to explain something is harmless and not reported."""
+    lines = body.split("\n")
+    in_fence = False
+    for index, line in enumerate(lines):
+        if _FENCE.match(line.lstrip()):
+            in_fence = not in_fence
+            lines[index] = " " * len(line)
+        elif in_fence:
+            lines[index] = " " * len(line)
+    masked = "\n".join(lines)
+    return _CODE_SPAN.sub(lambda match: re.sub(r"[^\n]", " ", match.group(0)), masked)
+
+
 def scan_unsafe(body: str, first_line: int) -> list[tuple[str, int, int, int, dict]]:
     """(code, line, column, length, args) for each unsafe construct in a Markdown body."""
     findings = []
-    in_fence = False
-    for offset, line in enumerate(body.split("\n")):
-        if _FENCE.match(line.lstrip()):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
+    masked = _mask_code(body)
+    for offset, line in enumerate(masked.split("\n")):
         number = first_line + offset
-        decoded = html.unescape(line)  # `jav&#x61;script:` is still javascript: to a browser
-        if decoded != line and not _BAD_URL.search(line) and not _ANGLE_URL.search(line):
-            for match in (*_BAD_URL.finditer(decoded), *_ANGLE_URL.finditer(decoded)):
+        decoded = _INVISIBLE_IN_URL.sub("", html.unescape(line))  # `jav&#x61;script:` is still javascript: to a browser
+        direct = [*_BAD_URL.finditer(line), *_ANGLE_URL.finditer(line), *_REFERENCE.finditer(line)]
+        if decoded != line and not direct:
+            for match in (*_BAD_URL.finditer(decoded), *_ANGLE_URL.finditer(decoded), *_REFERENCE.finditer(decoded)):
                 scheme = match.group(1).lower()
-                findings.append(("E022", number, 1, len(line) or 1, {"what": f"liên kết dạng {scheme} (viết bằng mã ký tự HTML)"}))
-        for match in _BAD_URL.finditer(line):
+                what = f"liên kết dạng {scheme} (viết lẫn mã ký tự HTML hoặc ký tự ẩn)"
+                findings.append(("E022", number, 1, len(line) or 1, {"what": what}))
+        for match in direct:
             scheme = match.group(1).lower()
             findings.append(("E022", number, match.start(1) + 1, len(scheme), {"what": f"liên kết dạng {scheme}"}))
-        for match in _ANGLE_URL.finditer(line):
-            scheme = match.group(1).lower()
-            findings.append(("E022", number, match.start(1) + 1, len(scheme), {"what": f"liên kết dạng {scheme}"}))
-        for match in _TAG.finditer(line):
-            closing, tag, attributes = match.group(1), match.group(2).lower(), match.group(3)
-            if attributes.startswith(":") or "@" in attributes:
-                continue  # a Markdown autolink such as <https://…> or <ten@co-quan.gov.vn>
-            column, length = match.start() + 1, len(match.group(0))
-            if tag in DANGEROUS_TAGS:
-                if not closing:
-                    findings.append(("E022", number, column, length, {"what": f"thẻ <{tag}>"}))
-                continue
-            event = _EVENT_ATTRIBUTE.search(attributes)
-            if event:
-                name = event.group(0).rstrip("= ").lower()
-                findings.append(("E022", number, column, length, {"what": f"thuộc tính sự kiện {name}"}))
-            elif not closing and (tag not in ALLOWED_TAGS or _STYLE_ATTRIBUTE.search(attributes)):
-                findings.append(("W003", number, column, length, {"tag": tag}))
-    return findings
+    # Tags are matched on the whole body: `<img src=x` and `onerror=…>` may sit on two lines.
+    starts = [0]
+    for index, char in enumerate(masked):
+        if char == "\n":
+            starts.append(index + 1)
+    for match in _TAG.finditer(masked):
+        closing, tag, attributes = match.group(1), match.group(2).lower(), match.group(3)
+        if attributes.startswith(":") or "@" in attributes:
+            continue  # a Markdown autolink such as <https://…> or <ten@co-quan.gov.vn>
+        line_index = _line_of(starts, match.start())
+        number, column = first_line + line_index, match.start() - starts[line_index] + 1
+        length = len(match.group(0).split("\n")[0])
+        if tag in DANGEROUS_TAGS:
+            if not closing:
+                findings.append(("E022", number, column, length, {"what": f"thẻ <{tag}>"}))
+            continue
+        hidden_url = "\n" in match.group(0) and _BAD_URL.search(_INVISIBLE_IN_URL.sub("", html.unescape(attributes)))
+        event = _EVENT_ATTRIBUTE.search(attributes)
+        if hidden_url:  # `href="java` and `script:…"` on two lines: one URL to a browser
+            findings.append(("E022", number, column, length, {"what": f"liên kết dạng {hidden_url.group(1).lower()}"}))
+        elif event:
+            name = event.group(0).rstrip("= ").lower()
+            findings.append(("E022", number, column, length, {"what": f"thuộc tính sự kiện {name}"}))
+        elif not closing and (tag not in ALLOWED_TAGS or _STYLE_ATTRIBUTE.search(attributes)):
+            findings.append(("W003", number, column, length, {"tag": tag}))
+    return sorted(findings, key=lambda item: (item[1], item[2]))
+
+
+def _line_of(starts: list[int], position: int) -> int:
+    return bisect.bisect_right(starts, position) - 1
 
 
 def unsafe_in_text(value: str) -> str | None:

@@ -230,7 +230,8 @@ _YAML_PROBLEMS_VI = {
     "found duplicate anchor": "neo YAML (&) bị đặt trùng tên",
     "did not find expected ',' or ']'": "thiếu dấu ngoặc vuông đóng ] hoặc dấu phẩy giữa các mục",
     "did not find expected ',' or '}'": "thiếu dấu ngoặc nhọn đóng } hoặc dấu phẩy giữa các mục",
-    "mapping values are not allowed in this context": "dấu hai chấm đặt sai chỗ (nếu giá trị có dấu hai chấm, hãy đặt cả giá trị trong dấu ngoặc kép)",
+    "mapping values are not allowed in this context":
+        "dấu hai chấm đặt sai chỗ (nếu giá trị có dấu hai chấm, hãy đặt cả giá trị trong dấu ngoặc kép)",
 }
 
 # Typing slips that YAML only notices a line or more later, at a confusing place: found by looking back

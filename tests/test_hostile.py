@@ -152,6 +152,12 @@ def test_hostile_file(name, project, content_dir):
         _, files = pipeline.render_site(result, project, include_drafts=True)
         assert_safe(files)
         assert not pipeline.check_links(files, project.site.prefix)
+        for path, data in files.items():  # body HTML cannot close the layout's <main> or leave a <div> open
+            if path.endswith(".html"):
+                page = data.decode("utf-8").lower()
+                assert page.count("<main") == page.count("</main>") <= 1, path
+                assert page.count("<div") == page.count("</div>"), path
+                assert "\x00" not in page, path
     else:
         assert errors_of(result, name) == {tuple(expected)}, result.diagnostics
         assert not result.profiles
