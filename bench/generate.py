@@ -124,7 +124,9 @@ def profile_text(index: int, project: Project, seed: int) -> tuple[str, str]:
     criteria = rng.sample(applicable, min(len(applicable), rng.randint(1, 3)))
     stage = rng.choice(sorted(plan.stages, key=lambda key: plan.stages[key].order))
     milestones = [item.id for item in plan.milestones.values() if item.covers_start <= year <= item.covers_end]
-    achievements = [rng.choice(ACHIEVEMENTS).format(year=year, n=rng.randint(2, 9)) for _ in range(rng.randint(3, 6))]
+    # Distinct items: the validator refuses an achievement listed twice (E045).
+    picked = rng.sample(ACHIEVEMENTS, min(rng.randint(3, 6), len(ACHIEVEMENTS)))
+    achievements = [item.format(year=year, n=rng.randint(2, 9)) for item in picked]
     lines = ["---", f"name: {_quote(name)}", f"kind: {kind}"]
     if position:
         lines.append(f"position: {_quote(position)}")
