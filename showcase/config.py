@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, fragment
 from .text import nfc
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -191,19 +191,19 @@ class _Checker:
             self.label = str(file)
         self.problems: list[Diagnostic] = []
 
-    def fail(self, problem: str) -> None:
+    def fail(self, problem: str | dict) -> None:
         self.problems.append(Diagnostic(code="C001", file=self.label, args={"file": self.label, "problem": problem}))
 
-    def require(self, mapping: object, key: str, kind: type | tuple, where: str) -> object:
+    def require(self, mapping: object, key: str, kind: type | tuple, where: str | dict) -> object:
         if not isinstance(mapping, dict):
-            self.fail(f"{where} phải là một nhóm trường")
+            self.fail(fragment("cfg.not_mapping", where=where))
             return None
         value = mapping.get(key)
         if value is None:
-            self.fail(f"thiếu trường `{key}` trong {where}")
+            self.fail(fragment("cfg.missing_key", key=key, where=where))
             return None
         if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
-            self.fail(f"trường `{key}` trong {where} có kiểu sai")
+            self.fail(fragment("cfg.wrong_type_in", key=key, where=where))
             return None
         return nfc(value) if isinstance(value, str) else value
 
@@ -212,15 +212,15 @@ class _Checker:
         if value is default:
             return default
         if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
-            self.fail(f"trường `{key}` có kiểu sai")
+            self.fail(fragment("cfg.wrong_type", key=key))
             return default
         return nfc(value) if isinstance(value, str) else value
 
-    def unique_ids(self, items: list, where: str) -> None:
+    def unique_ids(self, items: list, where: str | dict) -> None:
         seen: set[str] = set()
         for item in items:
             if item in seen:
-                self.fail(f"mã `{item}` bị trùng trong {where}")
+                self.fail(fragment("cfg.duplicate_id_in", id=item, where=where))
             seen.add(item)
 
 
@@ -229,22 +229,22 @@ def _load_yaml(path: Path, checker: _Checker) -> object:
         with open(path, "rb") as handle:
             return yaml.load(handle.read().decode("utf-8"), Loader=yaml.CSafeLoader)
     except FileNotFoundError:
-        checker.fail("không tìm thấy tệp")
+        checker.fail(fragment("cfg.file_not_found"))
     except (UnicodeDecodeError, yaml.YAMLError) as error:
-        checker.fail(f"không đọc được ({str(error).splitlines()[0]})")
+        checker.fail(fragment("cfg.unreadable", error=str(error).splitlines()[0]))
     return None
 
 
 def _criteria(checker: _Checker, items: object, field_id: str | None, source: str, kinds: dict) -> tuple[Criterion, ...]:
     result = []
     for index, item in enumerate(items if isinstance(items, list) else []):
-        where = f"tiêu chí thứ {index + 1} ({source})"
+        where = fragment("cfg.criterion_n", n=index + 1, source=source)
         criterion_id = checker.require(item, "id", str, where)
         text = checker.require(item, "text", str, where)
         item_kinds = checker.require(item, "kinds", list, where) or []
         for kind in item_kinds:
             if kind not in kinds:
-                checker.fail(f"{where} dùng loại `{kind}` không có trong `kinds`")
+                checker.fail(fragment("cfg.unknown_kind", where=where, kind=kind))
         if criterion_id and text:
             result.append(Criterion(criterion_id, text, tuple(item_kinds), field_id, source))
     return tuple(result)
@@ -255,14 +255,14 @@ def load_plan(path: Path, root: Path) -> tuple[Plan | None, list[Diagnostic]]:
     data = _load_yaml(path, check)
     if data is None:
         return None, check.problems
-    plan_id = check.require(data, "id", str, "kế hoạch")
-    period = check.require(data, "period", dict, "kế hoạch") or {}
+    plan_id = check.require(data, "id", str, fragment("cfg.plan"))
+    period = check.require(data, "period", dict, fragment("cfg.plan")) or {}
     start = check.require(period, "start", int, "period")
     end = check.require(period, "end", int, "period")
     if isinstance(start, int) and isinstance(end, int) and start > end:
-        check.fail("period.start phải nhỏ hơn hoặc bằng period.end")
+        check.fail(fragment("cfg.period_order"))
     kinds = {}
-    for item in check.require(data, "kinds", list, "kế hoạch") or []:
+    for item in check.require(data, "kinds", list, fragment("cfg.plan")) or []:
         kind_id = check.require(item, "id", str, "kinds")
         label = check.require(item, "label", str, "kinds")
         if kind_id and label:
@@ -270,10 +270,10 @@ def load_plan(path: Path, root: Path) -> tuple[Plan | None, list[Diagnostic]]:
                 kind_id, label, check.optional(item, "plural", str, label),
                 check.optional(item, "name_order", str, "as-written"),
             )
-    general = check.require(data, "general_criteria", dict, "kế hoạch") or {}
+    general = check.require(data, "general_criteria", dict, fragment("cfg.plan")) or {}
     general_criteria = _criteria(check, general.get("criteria"), None, general.get("source", "3.1"), kinds)
     fields = {}
-    for item in check.require(data, "fields", list, "kế hoạch") or []:
+    for item in check.require(data, "fields", list, fragment("cfg.plan")) or []:
         field_id = check.require(item, "id", str, "fields")
         label = check.require(item, "label", str, "fields")
         source = check.optional(item, "source", str, "")
@@ -284,14 +284,14 @@ def load_plan(path: Path, root: Path) -> tuple[Plan | None, list[Diagnostic]]:
                 _criteria(check, item.get("criteria"), field_id, source, kinds),
             )
     all_criteria = [item.id for item in general_criteria] + [c.id for f in fields.values() for c in f.criteria]
-    check.unique_ids(all_criteria, "các tiêu chí")
+    check.unique_ids(all_criteria, fragment("cfg.all_criteria"))
     stages = {}
-    for order, item in enumerate(check.require(data, "stages", list, "kế hoạch") or []):
+    for order, item in enumerate(check.require(data, "stages", list, fragment("cfg.plan")) or []):
         stage_id = check.require(item, "id", str, "stages")
         label = check.require(item, "label", str, "stages")
         if stage_id and label:
             stages[stage_id] = Stage(stage_id, label, order)
-    quota = check.require(data, "quota", dict, "kế hoạch") or {}
+    quota = check.require(data, "quota", dict, fragment("cfg.plan")) or {}
     per_unit = check.require(quota, "per_unit_per_year", int, "quota")
     milestones = {}
     for item in check.optional(data, "milestones", list, []):
@@ -328,11 +328,11 @@ def load_units(path: Path, root: Path) -> tuple[dict[str, Unit], list[Diagnostic
     check = _Checker(path, root)
     data = _load_yaml(path, check)
     units = {}
-    for item in check.require(data, "units", list, "tệp đơn vị") or [] if data is not None else []:
+    for item in check.require(data, "units", list, fragment("cfg.units_file")) or [] if data is not None else []:
         unit_id = check.require(item, "id", str, "units")
         name = check.require(item, "name", str, "units")
         if unit_id in units:
-            check.fail(f"mã đơn vị `{unit_id}` bị trùng")
+            check.fail(fragment("cfg.duplicate_unit", id=unit_id))
         if unit_id and name:
             units[unit_id] = Unit(
                 unit_id, name, check.optional(item, "type", str, "phong"),
@@ -361,17 +361,17 @@ def load_site(path: Path, root: Path, base_url: str | None) -> tuple[Site | None
     }
     url = base_url or check.require(data, "base_url", str, "site.yaml")
     if url and urlsplit(url).scheme not in ("http", "https"):
-        check.fail(f"base_url “{url}” phải bắt đầu bằng http:// hoặc https://")
+        check.fail(fragment("cfg.base_url", url=url))
     paths = dict(DEFAULT_PATHS)
     paths.update(check.optional(data, "paths", dict, {}))
     if check.optional(data, "statistics", str, "public") not in STATISTICS_VISIBILITY:
-        check.fail("statistics phải là public (hiện trong điều hướng) hoặc unlisted (không lập chỉ mục, không có trong điều hướng)")
+        check.fail(fragment("cfg.statistics"))
     order = check.optional(data, "yearbook_order", list, [])
     if any(item not in YEARBOOK_ORDER_KEYS for item in order):
-        check.fail(f"yearbook_order chỉ gồm các khóa: {', '.join(YEARBOOK_ORDER_KEYS)}")
+        check.fail(fragment("cfg.yearbook_order", keys=", ".join(YEARBOOK_ORDER_KEYS)))
     per_page = check.optional(data, "per_page", int, 12)
     if per_page < 1:
-        check.fail("per_page phải lớn hơn 0")
+        check.fail(fragment("cfg.per_page"))
     site = Site(
         department=check.require(data, "department", str, "site.yaml"),
         province=check.require(data, "province", str, "site.yaml"),
@@ -400,7 +400,7 @@ def load_personal_data(path: Path, root: Path) -> tuple[PersonalDataRules, list[
     field_scopes = {}
     for key, scope in check.optional(data, "field_scopes", dict, {}).items():
         if scope not in scopes:
-            check.fail(f"field_scopes: phạm vi `{scope}` của `{key}` không có trong scopes")
+            check.fail(fragment("cfg.field_scope", scope=scope, key=key))
         field_scopes[str(key)] = scope
     rules = PersonalDataRules(tuple(check.optional(data, "requires_consent", list, [])), scopes, field_scopes)
     return rules, check.problems
@@ -433,12 +433,12 @@ def load_project(root: Path = PROJECT_ROOT, base_url: str | None = None) -> Proj
         if plan:
             plans.append(plan)
     if not plan_files:
-        problems.append(Diagnostic(code="C001", file="data/plans", args={"file": "data/plans/", "problem": "không có tệp kế hoạch nào"}))
+        problems.append(Diagnostic(code="C001", file="data/plans", args={"file": "data/plans/", "problem": fragment("cfg.no_plans")}))
     plans.sort(key=lambda plan: plan.start)
     for earlier, later in zip(plans, plans[1:], strict=False):
         if later.start <= earlier.end:
             problems.append(Diagnostic(code="C001", file="data/plans", args={
-                "file": "data/plans/", "problem": f"giai đoạn của kế hoạch {earlier.id} và {later.id} chồng lên nhau"}))
+                "file": "data/plans/", "problem": fragment("cfg.overlapping_plans", first=earlier.id, second=later.id)}))
     if problems:
         raise ConfigError(problems)
     data_files = [*data_dir.rglob("*.yaml")]

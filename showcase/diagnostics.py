@@ -3,6 +3,12 @@
 A `Diagnostic` is plain data (code + arguments + position). Messages are looked up
 in `showcase/messages/<lang>.yaml` only when printed, so the validator never deals
 with wording and every language has the same set of codes.
+
+Arguments are language-neutral (ids, numbers, raw values, keys). Where the code has to
+say something in words (a hint, a reason, a type name), it passes a *fragment*:
+`fragment("hint.quote_value", key=..., value=...)` is `{"$t": "hint.quote_value", ...}`,
+plain picklable data, resolved recursively against the catalog's `fragments:` section
+(and `types.*`, `sources.*`) at print time. `join([...], "sep.or")` joins resolved items.
 """
 
 from __future__ import annotations
@@ -64,10 +70,43 @@ def _fill(template: str, args: dict) -> str:
     return template.format_map(_Defaulting(args)).strip()
 
 
+def fragment(key: str, /, **args) -> dict:
+    """A piece of wording for a diagnostic argument, looked up in the catalog when printed."""
+    return {"$t": key, **args}
+
+
+def join(items: list, separator: str = "sep.comma") -> dict:
+    """Items (strings or fragments) joined by the catalog's separator fragment (`sep.comma`, `sep.or`)."""
+    return {"$join": list(items), "$sep": separator}
+
+
+def fragment_text(key: str, lang: str) -> str:
+    """The template of a fragment key: `fragments.<key>`, or `types.<name>` / `sources.<name>`."""
+    words = catalog(lang)
+    if key in words["fragments"]:
+        return words["fragments"][key]
+    section, _, name = key.partition(".")
+    if section in ("types", "sources") and name in words[section]:
+        return str(words[section][name])
+    return "{" + key + "}"  # a missing key is a bug (tests/test_i18n.py); show it rather than crash
+
+
+def resolve(value: object, lang: str) -> object:
+    """An argument with its fragments put into words in `lang`; other values are returned as they are."""
+    if isinstance(value, dict) and "$t" in value:
+        args = {name: resolve(item, lang) for name, item in value.items() if name != "$t"}
+        return fragment_text(value["$t"], lang).format_map(_Defaulting(args))
+    if isinstance(value, dict) and "$join" in value:
+        separator = fragment_text(value.get("$sep", "sep.comma"), lang)
+        return separator.join(str(resolve(item, lang)) for item in value["$join"])
+    return value
+
+
 def message(diagnostic: Diagnostic, lang: str = "vi") -> tuple[str, str]:
     """The message and the fix, in `lang`."""
     entry = catalog(lang)["codes"][diagnostic.code]
-    return _fill(entry["message"], diagnostic.args), _fill(entry.get("fix", ""), diagnostic.args)
+    args = {name: resolve(value, lang) for name, value in diagnostic.args.items()}
+    return _fill(entry["message"], args), _fill(entry.get("fix", ""), args)
 
 
 def count(diagnostics: list[Diagnostic]) -> tuple[int, int]:

@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image, ImageCms, ImageOps, features
 
+from .diagnostics import fragment
 from .text import slugify
 
 # A 48-megapixel phone photo (8000 × 6000) passes; anything larger is refused as a possible
@@ -42,7 +43,7 @@ ENCODERS: tuple[tuple[str, str, str, dict], ...] = tuple(
         ("JPEG", "image/jpeg", "jpg", {"quality": 82, "optimize": True, "progressive": True}),
     ) if item[0] == "JPEG" or features.check(item[0].lower())
 )
-CORRUPT = "tệp ảnh bị hỏng hoặc không đầy đủ"
+CORRUPT = fragment("photo.corrupt")
 SIZES = "(max-width: 20rem) 100vw, 20rem"  # the profile photo is at most 20rem wide (site.css)
 RECIPE_VERSION = 1
 
@@ -52,7 +53,11 @@ def max_pixels_text() -> str:
 
 
 class PhotoError(Exception):
-    """The bytes are not a usable photo; the message is for the editor (Vietnamese)."""
+    """The bytes are not a usable photo; `problem` is a diagnostic fragment for the editor."""
+
+    def __init__(self, problem: dict):
+        super().__init__(problem["$t"])
+        self.problem = problem
 
 
 def _open(data: bytes) -> Image.Image:
@@ -62,22 +67,22 @@ def _open(data: bytes) -> Image.Image:
         try:
             image = Image.open(io.BytesIO(data))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise PhotoError(f"ảnh quá lớn, vượt {max_pixels_text()} điểm ảnh") from None
+            raise PhotoError(fragment("photo.too_large", max_pixels=max_pixels_text())) from None
         except Image.UnidentifiedImageError:
-            raise PhotoError("không phải tệp ảnh") from None
+            raise PhotoError(fragment("photo.not_image")) from None
         except (OSError, ValueError, SyntaxError):
             raise PhotoError(CORRUPT) from None
     if image.format not in ACCEPTED_FORMATS:
-        raise PhotoError(f"định dạng {image.format} không được hỗ trợ")
+        raise PhotoError(fragment("photo.format", format=image.format))
     width, height = image.size
     if width < 1 or height < 1:
-        raise PhotoError("ảnh không có kích thước")
+        raise PhotoError(fragment("photo.no_size"))
     if width * height > MAX_PIXELS:
-        raise PhotoError(f"ảnh {width}×{height} quá lớn, vượt {max_pixels_text()} điểm ảnh")
+        raise PhotoError(fragment("photo.too_many_pixels", width=width, height=height, max_pixels=max_pixels_text()))
     return image
 
 
-def inspect_photo(data: bytes) -> str | None:
+def inspect_photo(data: bytes) -> dict | None:
     """None if `data` is a photo we can publish, else the problem in a few words.
 
     Cheap: the header and the chunk checksums (`verify`), then a decode; for a JPEG the
@@ -92,7 +97,7 @@ def inspect_photo(data: bytes) -> str | None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image.load()
     except PhotoError as error:
-        return str(error)
+        return error.problem
     except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError,
             Image.DecompressionBombWarning):
         return CORRUPT
@@ -263,13 +268,13 @@ def publish_photos(photos: dict[str, tuple[Path, str]], prefix: str,
     """
     contexts: dict[str, dict] = {}
     files: dict[str, bytes] = {}
-    problems: dict[str, str] = {}
+    problems: dict[str, dict] = {}
     for key, (path, alt) in sorted(photos.items()):
         try:
             data = path.read_bytes()
             rendered, _ = cached_render(data, cache_dir)
         except PhotoError as error:
-            problems[key] = str(error)
+            problems[key] = error.problem
             continue
         except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
             problems[key] = CORRUPT

@@ -14,6 +14,8 @@ import re
 import markdown
 import nh3
 
+from .diagnostics import fragment
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4",
     "h5", "h6", "hr", "i", "img", "li", "mark", "ol", "p", "pre", "s", "small", "strong", "sub",
@@ -95,11 +97,11 @@ def scan_unsafe(body: str, first_line: int) -> list[tuple[str, int, int, int, di
         if decoded != line and not direct:
             for match in (*_BAD_URL.finditer(decoded), *_ANGLE_URL.finditer(decoded), *_REFERENCE.finditer(decoded)):
                 scheme = match.group(1).lower()
-                what = f"liên kết dạng {scheme} (viết lẫn mã ký tự HTML hoặc ký tự ẩn)"
+                what = fragment("unsafe.hidden_link", scheme=scheme)
                 findings.append(("E022", number, 1, len(line) or 1, {"what": what}))
         for match in direct:
             scheme = match.group(1).lower()
-            findings.append(("E022", number, match.start(1) + 1, len(scheme), {"what": f"liên kết dạng {scheme}"}))
+            findings.append(("E022", number, match.start(1) + 1, len(scheme), {"what": fragment("unsafe.link", scheme=scheme)}))
     # Tags are matched on the whole body: `<img src=x` and `onerror=…>` may sit on two lines.
     starts = [0]
     for index, char in enumerate(masked):
@@ -114,15 +116,15 @@ def scan_unsafe(body: str, first_line: int) -> list[tuple[str, int, int, int, di
         length = len(match.group(0).split("\n")[0])
         if tag in DANGEROUS_TAGS:
             if not closing:
-                findings.append(("E022", number, column, length, {"what": f"thẻ <{tag}>"}))
+                findings.append(("E022", number, column, length, {"what": fragment("unsafe.tag", tag=tag)}))
             continue
         hidden_url = "\n" in match.group(0) and _BAD_URL.search(_INVISIBLE_IN_URL.sub("", html.unescape(attributes)))
         event = _EVENT_ATTRIBUTE.search(attributes)
         if hidden_url:  # `href="java` and `script:…"` on two lines: one URL to a browser
-            findings.append(("E022", number, column, length, {"what": f"liên kết dạng {hidden_url.group(1).lower()}"}))
+            findings.append(("E022", number, column, length, {"what": fragment("unsafe.link", scheme=hidden_url.group(1).lower())}))
         elif event:
             name = event.group(0).rstrip("= ").lower()
-            findings.append(("E022", number, column, length, {"what": f"thuộc tính sự kiện {name}"}))
+            findings.append(("E022", number, column, length, {"what": fragment("unsafe.event", name=name)}))
         elif not closing and (tag not in ALLOWED_TAGS or _STYLE_ATTRIBUTE.search(attributes)):
             findings.append(("W003", number, column, length, {"tag": tag}))
     return sorted(findings, key=lambda item: (item[1], item[2]))
@@ -132,11 +134,11 @@ def _line_of(starts: list[int], position: int) -> int:
     return bisect.bisect_right(starts, position) - 1
 
 
-def unsafe_in_text(value: str) -> str | None:
+def unsafe_in_text(value: str) -> dict | None:
     """What makes a plain front-matter text unsafe (a tag, an event handler, a script URL), or None."""
     for code, _line, _column, _length, args in scan_unsafe(value, 1):
         if code == "E022":
             return args["what"]
     if re.search(r"^\s*(?:java|vb)script:", html.unescape(value), re.IGNORECASE):
-        return "liên kết dạng javascript:"
+        return fragment("unsafe.link", scheme="javascript:")
     return None

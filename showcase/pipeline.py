@@ -14,7 +14,7 @@ from pathlib import Path
 from . import publish
 from .cache import PageManifest, ProfileCache, content_key, generator_version, hash_parts, stat_signature, tree_version
 from .config import Project
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, fragment
 from .feeds import discovery_files, head_links
 from .images import max_pixels_text, publish_photos
 from .linkcheck import check_links
@@ -125,7 +125,7 @@ def read_intro(path: Path, data: bytes, renderer: MarkdownRenderer) -> tuple[dic
             diagnostics.append(Diagnostic(
                 code="E010", file=parsed.path, line=entry.key.line, column=entry.key.column, length=entry.key.length,
                 source_line=parsed.lines[entry.key.line - 1],
-                args={"key": key, "where": " của trang giới thiệu", "suggestion": "",
+                args={"key": key, "where": fragment("where.intro_page"), "suggestion": "",
                       "allowed": ", ".join(f"`{name}`" for name in sorted(INTRO_KEYS))},
             ))
     values = {key: entry.value.value for key, entry in parsed.front.items() if key in INTRO_KEYS}

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from .config import Project
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, fragment
 from .markup import unsafe_in_text
 from .reader import ParsedFile
 
@@ -43,21 +43,20 @@ def frame_ancestors(project: Project) -> tuple[list[str], list[Diagnostic]]:
     """CSP frame-ancestors sources from `data/site.yaml`; each must be a keyword or an https origin."""
     value = project.site.extra.get("frame_ancestors", list(DEFAULT_FRAME_ANCESTORS))
     if not isinstance(value, list) or not value:
-        return list(DEFAULT_FRAME_ANCESTORS), [_setting_problem("frame_ancestors phải là một danh sách không rỗng")]
+        return list(DEFAULT_FRAME_ANCESTORS), [_setting_problem(fragment("cfg.frame_ancestors_list"))]
     sources, problems = [], []
     for item in value:
         text = str(item).strip()
         if text in _KEYWORDS or _ORIGIN.match(text):
             sources.append(text)
         else:
-            problems.append(_setting_problem(
-                f"frame_ancestors có “{text}”, chỉ được dùng 'self', 'none' hoặc địa chỉ dạng https://ten-mien"))
+            problems.append(_setting_problem(fragment("cfg.frame_ancestors_source", value=text)))
     if "'none'" in sources and len(sources) > 1:
-        problems.append(_setting_problem("frame_ancestors có 'none' thì không được có thêm địa chỉ nào khác"))
+        problems.append(_setting_problem(fragment("cfg.frame_ancestors_none")))
     return sources, problems
 
 
-def _setting_problem(problem: str) -> Diagnostic:
+def _setting_problem(problem: dict) -> Diagnostic:
     return Diagnostic(code="C001", file="data/site.yaml", args={"file": "data/site.yaml", "problem": problem})
 
 
@@ -186,11 +185,11 @@ def alias_collisions(profiles: list, project: Project) -> list[Diagnostic]:
             key = alias.lower()
             if key in live:
                 other = live[key]
-                what = "địa chỉ hiện tại của chính hồ sơ này" if other is profile else f"địa chỉ của hồ sơ {other.source}"
+                what = fragment("alias.own_url") if other is profile else fragment("alias.profile_url", file=other.source)
             elif key in reserved or key.startswith(f"{prefix}assets/".lower()):
-                what = "địa chỉ của một trang chung của chuyên mục"
+                what = fragment("alias.section_page")
             elif key in owners:
-                what = f"địa chỉ cũ đã khai báo trong hồ sơ {owners[key].source}"
+                what = fragment("alias.declared_in", file=owners[key].source)
             else:
                 owners[key] = profile
                 continue

@@ -15,7 +15,7 @@ import frontmatter
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, fragment
 from .text import nfc
 
 MAX_FILE_BYTES = 512 * 1024
@@ -85,7 +85,7 @@ def decode(path: str, data: bytes, parsed: ParsedFile) -> str | None:
 
 def split_front_matter(text: str, parsed: ParsedFile) -> str | None:
     if not text.strip():
-        parsed.diagnostic("E003", detail=" (tệp rỗng)")
+        parsed.diagnostic("E003", detail=fragment("detail.empty_file"))
         return None
     if not _FRONT_MATTER.detect(text) or not text.startswith("---"):
         parsed.diagnostic("E003", detail="", length=len(parsed.lines[0]) or 1)
@@ -160,7 +160,8 @@ class _TreeBuilder:
         self.nodes += 1
         if self.nodes > MAX_NODES or depth > MAX_DEPTH:
             if not self.failed:
-                self.parsed.diagnostic("E008", line=line, column=column, limit=f"{MAX_DEPTH} cấp, {MAX_NODES} mục")
+                limit = fragment("limit.depth_nodes", depth=MAX_DEPTH, nodes=MAX_NODES)
+                self.parsed.diagnostic("E008", line=line, column=column, limit=limit)
             self.failed = True
             return None
         if isinstance(node, yaml.MappingNode):
@@ -180,8 +181,7 @@ class _TreeBuilder:
             if text.lstrip().startswith("- "):
                 if not self.failed:
                     self.parsed.diagnostic("E005", line=line, column=len(text) - len(text.lstrip()) + 1,
-                                           problem="mục danh sách thụt lề lệch so với mục phía trên nên bị gộp vào mục đó "
-                                                   "(các dòng `- ` của một danh sách phải thẳng cột với nhau)")
+                                           problem=fragment("yaml.misindented_item"))
                 self.failed = True
                 return True
         return False
@@ -202,7 +202,7 @@ class _TreeBuilder:
         for key_node, value_node in node.value:
             key_line, key_column, key_length = self.position(key_node)
             if not isinstance(key_node, yaml.ScalarNode):
-                self.parsed.diagnostic("E005", line=key_line, column=key_column, problem="tên trường phải là chữ")
+                self.parsed.diagnostic("E005", line=key_line, column=key_column, problem=fragment("yaml.key_not_text"))
                 continue
             key = nfc(str(key_node.value))
             if key in entries:
@@ -217,50 +217,49 @@ class _TreeBuilder:
         return entries
 
 
-_YAML_PROBLEMS_VI = {
-    "found character '\\t' that cannot start any token": "có ký tự Tab (dùng dấu cách thay cho Tab)",
-    "found a tab character": "có ký tự Tab dùng để thụt lề (dùng dấu cách thay cho Tab)",
-    "mapping values are not allowed here": "dấu hai chấm đặt sai chỗ (nếu giá trị có dấu hai chấm, hãy đặt cả giá trị trong dấu ngoặc kép)",
-    "could not find expected ':'": "thiếu dấu hai chấm sau tên trường",
-    "found undefined alias": "dùng bí danh YAML (*) chưa được định nghĩa",
-    "did not find expected key": "thụt lề không thẳng hàng với các dòng phía trên",
-    "did not find expected '-' indicator": "các mục của danh sách thụt lề không thẳng hàng",
-    "found unexpected end of stream": "thiếu dấu ngoặc kép hoặc ngoặc vuông đóng",
-    "found unexpected ':'": "dấu hai chấm đặt sai chỗ",
-    "found duplicate anchor": "neo YAML (&) bị đặt trùng tên",
-    "did not find expected ',' or ']'": "thiếu dấu ngoặc vuông đóng ] hoặc dấu phẩy giữa các mục",
-    "did not find expected ',' or '}'": "thiếu dấu ngoặc nhọn đóng } hoặc dấu phẩy giữa các mục",
-    "mapping values are not allowed in this context":
-        "dấu hai chấm đặt sai chỗ (nếu giá trị có dấu hai chấm, hãy đặt cả giá trị trong dấu ngoặc kép)",
+# PyYAML's problem texts → fragment keys of the catalogs (`yaml.*`); anything else is shown as PyYAML wrote it.
+_YAML_PROBLEMS = {
+    "found character '\\t' that cannot start any token": "yaml.tab",
+    "found a tab character": "yaml.tab_indent",
+    "mapping values are not allowed here": "yaml.colon_in_value",
+    "could not find expected ':'": "yaml.missing_colon",
+    "found undefined alias": "yaml.undefined_alias",
+    "did not find expected key": "yaml.misaligned",
+    "did not find expected '-' indicator": "yaml.misaligned_items",
+    "found unexpected end of stream": "yaml.unclosed",
+    "found unexpected ':'": "yaml.misplaced_colon",
+    "found duplicate anchor": "yaml.duplicate_anchor",
+    "did not find expected ',' or ']'": "yaml.unclosed_bracket",
+    "did not find expected ',' or '}'": "yaml.unclosed_brace",
+    "mapping values are not allowed in this context": "yaml.colon_in_value",
 }
 
 # Typing slips that YAML only notices a line or more later, at a confusing place: found by looking back
 # from the error, so the editor is sent to the line that is actually wrong.
 _SLIPS = [
-    (re.compile(r"^[ \t]*\u00a0"), "dòng thụt lề bằng dấu cách không ngắt (U+00A0, thường lọt vào khi sao chép từ Word); "
-                                  "xóa phần thụt lề rồi gõ lại bằng phím cách"),
-    (re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*\s*\uff1a"), "dấu hai chấm toàn khổ “：” thay cho dấu hai chấm thường “:”"),
-    (re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*:(?=[^\s/\\])"), "thiếu dấu cách sau dấu hai chấm (viết `tên: giá trị`)"),
-    (re.compile(r"^\s*-(?=[^\s\d-])"), "thiếu dấu cách sau dấu gạch đầu dòng (viết `- nội dung`)"),
+    (re.compile(r"^[ \t]*\u00a0"), "yaml.nbsp_indent"),
+    (re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*\s*\uff1a"), "yaml.fullwidth_colon"),
+    (re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*:(?=[^\s/\\])"), "yaml.no_space_after_colon"),
+    (re.compile(r"^\s*-(?=[^\s\d-])"), "yaml.no_space_after_dash"),
 ]
 
 
-def _find_slip(front_text: str, error_line: int) -> tuple[int, int, str] | None:
+def _find_slip(front_text: str, error_line: int) -> tuple[int, int, dict] | None:
     """(0-based line, 1-based column, problem) of the nearest slip at or before the line YAML complained about."""
     lines = front_text.split("\n")
     for number in range(min(error_line, len(lines) - 1), max(error_line - 3, -1), -1):
         for pattern, problem in _SLIPS:
             match = pattern.match(lines[number])
             if match:
-                return number, 1, problem
+                return number, 1, fragment(problem)
     return None
 
 
-def _describe_yaml_problem(error: yaml.MarkedYAMLError) -> str:
+def _describe_yaml_problem(error: yaml.MarkedYAMLError) -> str | dict:
     problem = error.problem or str(error)
-    for english, vietnamese in _YAML_PROBLEMS_VI.items():
-        if english in problem:
-            return vietnamese
+    for text, key in _YAML_PROBLEMS.items():
+        if text in problem:
+            return fragment(key)
     return problem
 
 
@@ -277,10 +276,10 @@ def parse_front_matter(front_text: str, parsed: ParsedFile) -> None:
         line = before.count("\n") + offset
         column = forbidden.start() - (before.rfind("\n") + 1) + 1
         parsed.diagnostic("E005", line=line, column=column,
-                          problem=f"có ký tự điều khiển U+{ord(forbidden.group()):04X} không nhìn thấy được (thường lọt vào khi sao chép)")
+                          problem=fragment("yaml.control_char", char=f"U+{ord(forbidden.group()):04X}"))
         return
     if _too_deep(front_text):
-        parsed.diagnostic("E008", line=offset, limit=f"{MAX_DEPTH} cấp")
+        parsed.diagnostic("E008", line=offset, limit=fragment("limit.depth", depth=MAX_DEPTH))
         return
     loader = yaml.CSafeLoader(front_text)
     try:
@@ -311,7 +310,7 @@ def parse_front_matter(front_text: str, parsed: ParsedFile) -> None:
     if builder.failed or tree is None:
         return
     if not isinstance(tree.value, dict):
-        found = "một danh sách" if isinstance(tree.value, list) else f"giá trị “{tree.value}”"
+        found = fragment("found.list") if isinstance(tree.value, list) else fragment("found.value", value=tree.value)
         parsed.diagnostic("E006", line=tree.line, column=tree.column, found=found)
         return
     parsed.front = tree.value

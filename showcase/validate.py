@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .config import Plan, Project
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, fragment, join
 from .images import inspect_photo, max_pixels_text
 from .markup import scan_unsafe, unsafe_in_text
 from .publish import check_aliases
@@ -94,7 +94,7 @@ class _ProfileChecker:
 
     # --- shape ------------------------------------------------------------------------
 
-    def check_mapping(self, entries: dict[str, Entry], specs: dict[str, Spec], where: str, anchor: Located | None,
+    def check_mapping(self, entries: dict[str, Entry], specs: dict[str, Spec], where: str | dict, anchor: Located | None,
                       group: str = "profile") -> dict:
         values: dict = {}
         meant: set[str] = set()
@@ -109,53 +109,49 @@ class _ProfileChecker:
         for key, spec in specs.items():
             # `ten: …` for `name: …` is one mistake, reported once at the misnamed key (E010), not again as E011.
             if spec.required and key not in entries and key not in meant:
-                self.report("E011", anchor, key=key, meaning=spec.meaning, where=where,
+                meaning = fragment(f"meaning.{key}" if group == "profile" else f"meaning.{group}.{key}")
+                self.report("E011", anchor, key=key, meaning=meaning, where=where,
                             example=f"{key}: {spec.example}" if spec.example else f"{key}: ...")
         return values
 
-    def unknown_key(self, key: Located, specs: dict[str, Spec], where: str, group: str, present: set[str]) -> str:
+    def unknown_key(self, key: Located, specs: dict[str, Spec], where: str | dict, group: str, present: set[str]) -> str:
         """Report an unknown key with the key it most likely stands for; returns that key ('' if none)."""
         meant = _meant_key(str(key.value), specs, KEY_ALIASES.get(group, {}))
-        suggestion = ""
+        suggestion: str | dict = ""
         if meant and meant not in present:
-            required = " (trường bắt buộc)" if specs[meant].required else ""
-            suggestion = f"Có phải bạn muốn viết `{meant}`{required}? Đổi tên trường thành `{meant}:`. "
+            required = fragment("note.required") if specs[meant].required else ""
+            suggestion = fragment("suggest.rename_key", key=meant, required=required)
         elif meant:
-            suggestion = f"Trường `{meant}` đã có ở dòng khác; xóa dòng này hoặc gộp giá trị vào `{meant}`. "
+            suggestion = fragment("suggest.merge_key", key=meant)
         self.report("E010", key, key=key.value, where=where, suggestion=suggestion,
                     allowed=", ".join(f"`{name}`" for name in specs))
         return meant
 
     def wrong_type(self, key: str, located: Located, spec: Spec) -> None:
-        types = self.types()
         found = _type_name(located.value)
-        hint = "Sửa lại giá trị cho đúng kiểu."
+        hint = fragment("hint.fix_type")
         if spec.type in ("string", "id", "path", "slug") and found in ("boolean", "integer", "float", "date", "null"):
-            hint = (f"Đặt giá trị trong dấu ngoặc kép để giữ nguyên chữ, ví dụ: {key}: \"{self.source_text(located)}\""
-                    if found != "null" else f"Điền giá trị, ví dụ: {key}: {spec.example or '...'}")
+            hint = (fragment("hint.quote_value", key=key, value=self.source_text(located))
+                    if found != "null" else fragment("hint.fill_value", key=key, example=spec.example or "..."))
         elif spec.type == "integer":
-            hint = f"Viết năm bằng chữ số, không đặt trong ngoặc kép, ví dụ: {key}: {spec.example or 2023}"
+            hint = fragment("hint.write_number", key=key, example=spec.example or 2023)
         elif spec.type == "list":
-            hint = f"Viết mỗi mục trên một dòng riêng, bắt đầu bằng \"- \", thụt vào hai dấu cách dưới dòng `{key}:`."
+            hint = fragment("hint.write_list", key=key)
             parts = [part.strip() for part in str(located.value).split(",") if part.strip()] if found == "string" else []
             if len(parts) > 1 and spec.items and spec.items.type == "id":
-                hint += f" Với các mã, có thể viết gọn trong ngoặc vuông: {key}: [{', '.join(parts)}]"
+                hint = join([hint, fragment("hint.flow_ids", key=key, ids=", ".join(parts))], "sep.space")
         elif spec.type == "boolean":
-            hint = f"Viết {key}: true (có) hoặc {key}: false (không), không đặt trong ngoặc kép."
+            hint = fragment("hint.write_boolean", key=key)
         elif spec.type == "object":
-            hint = "Viết các trường con trên các dòng bên dưới, thụt vào hai dấu cách: " + ", ".join(spec.fields)
-        self.report("E012", located, key=key, expected=types.get(spec.type, spec.type),
-                    found=f"{types.get(found, found)} ({self.source_text(located)})", hint=hint)
+            hint = fragment("hint.write_object", fields=", ".join(spec.fields))
+        self.report("E012", located, key=key, expected=fragment(f"types.{spec.type}"),
+                    found=fragment("found.typed_value", type=fragment(f"types.{found}"), text=self.source_text(located)),
+                    hint=hint)
 
     def source_text(self, located: Located) -> str:
         line = self.parsed.lines[located.line - 1] if 0 < located.line <= len(self.parsed.lines) else ""
         text = line[located.column - 1: located.column - 1 + located.length].strip()
         return text or str(located.value)
-
-    def types(self) -> dict:
-        from .diagnostics import catalog
-
-        return catalog("vi")["types"]
 
     def check_value(self, key: str, located: Located, spec: Spec, key_located: Located | None = None) -> object:
         value = located.value
@@ -196,7 +192,7 @@ class _ProfileChecker:
             items = []
             for item in self.without_repeats(key, value):
                 if item.value is None or item.value == "":
-                    self.report("E013", item, key=key, hint="Điền nội dung cho mục này hoặc xóa dòng \"- \" bị trống.")
+                    self.report("E013", item, key=key, hint=fragment("hint.fill_item"))
                     continue
                 checked = self.check_value(key, item, spec.items)
                 if checked is not None:
@@ -206,7 +202,7 @@ class _ProfileChecker:
             if not isinstance(value, dict):
                 return self.wrong_type(key, located, spec)
             # A sub-key missing from `consent:` is reported at `consent:`, the line the editor has to complete.
-            return self.check_mapping(value, spec.fields, f" (trong `{key}`)", key_located or located, group=key)
+            return self.check_mapping(value, spec.fields, fragment("where.in_group", key=key), key_located or located, group=key)
         return value
 
     def without_repeats(self, key: str, items: list[Located]) -> list[Located]:
@@ -230,26 +226,26 @@ class _ProfileChecker:
             return None
         value = value.strip()
         if not value:
-            self.report("E013", located, key=key, hint=f"Điền nội dung cho `{key}` hoặc xóa dòng này.")
+            self.report("E013", located, key=key, hint=fragment("hint.fill_text", key=key))
             return None
         unsafe = unsafe_in_text(value)
         if unsafe:
-            self.report("E022", located, what=f"{unsafe} trong trường `{key}`")
+            self.report("E022", located, what=fragment("unsafe.in_field", what=unsafe, key=key))
             return None
         return value
 
     def empty(self, key: str, located: Located, spec: Spec) -> None:
         if spec.type == "list":
-            hint = f"Thêm ít nhất một mục bên dưới `{key}:`, mỗi mục một dòng bắt đầu bằng \"- \"."
+            hint = fragment("hint.add_item", key=key)
         else:
-            hint = f"Điền giá trị, ví dụ: {key}: {spec.example or '...'}" if spec.required else \
-                f"Điền giá trị hoặc xóa dòng `{key}:`."
+            hint = fragment("hint.fill_value", key=key, example=spec.example or "...") if spec.required else \
+                fragment("hint.fill_or_delete", key=key)
         self.report("E013", located, key=key, hint=hint)
 
     # --- meaning ---------------------------------------------------------------------
 
     def check_id(self, checked: tuple[str, Located] | None, source: str, key: str, allowed: dict[str, str],
-                 where: str = "", aliases: dict[str, str] | None = None) -> str | None:
+                 where: str | dict = "", aliases: dict[str, str] | None = None) -> str | None:
         if checked is None:
             return None
         value, located = checked
@@ -264,21 +260,15 @@ class _ProfileChecker:
         if not close:
             folded_labels = {fold(label): item for item, label in allowed.items()}
             close = [folded_labels[match] for match in difflib.get_close_matches(folded, list(folded_labels), n=2, cutoff=0.6)]
-        suggestion = ""
+        suggestion: str | dict = ""
         if close:
-            options = " hoặc ".join(f"`{item}` ({allowed[item]})" for item in close)
-            suggestion = f"Có phải bạn muốn viết {options}? "
+            options = join([f"`{item}` ({allowed[item]})" for item in close], "sep.or")
+            suggestion = fragment("suggest.ids", options=options)
         listed = ", ".join(f"`{item}` ({label})" for item, label in allowed.items()) if len(allowed) <= 12 else \
             ", ".join(f"`{item}`" for item in allowed)
-        sources = self.parsed_sources()
-        self.report("E015", located, value=value, what=sources.get(source, source), where=where,
-                    suggestion=suggestion, allowed=f"Các giá trị hợp lệ cho `{key}`: {listed}.")
+        self.report("E015", located, value=value, what=fragment(f"sources.{source}"), where=where,
+                    suggestion=suggestion, allowed=fragment("allowed.for_key", key=key, listed=listed))
         return None
-
-    def parsed_sources(self) -> dict:
-        from .diagnostics import catalog
-
-        return catalog("vi")["sources"]
 
 
 def validate_profile(parsed: ParsedFile, project: Project, content_dir: Path, rel_path: str) -> tuple[Profile | None, list[Diagnostic]]:
@@ -290,16 +280,19 @@ def validate_profile(parsed: ParsedFile, project: Project, content_dir: Path, re
     year = values.get("year")
     plan = project.plan_for_year(year) if isinstance(year, int) else None
     if isinstance(year, int) and plan is None:
-        periods = ", ".join(f"kế hoạch {item.id}: {item.start}–{item.end}" for item in project.plans)
+        periods = join([fragment("period.plan", plan=item.id, start=item.start, end=item.end) for item in project.plans])
         checker.report("E014", parsed.front["year"].value, year=year, periods=periods)
     kind = _check_kind_field(checker, values, plan, project)
     unit_id = checker.check_id(values.get("unit"), "units", "unit", allowed_ids(project, "units"))
     if unit_id and isinstance(year, int):
         unit = project.units[unit_id]
         if not unit.active_in(year):
-            active = (f"từ năm {unit.from_year}" if unit.from_year else "") + \
-                (f" đến năm {unit.until_year}" if unit.until_year else "")
-            checker.report("E017", values["unit"][1], unit=unit.name, active=active.strip(), year=year)
+            if unit.from_year and unit.until_year:
+                active = fragment("active.from_until", start=unit.from_year, end=unit.until_year)
+            else:
+                active = fragment("active.from", start=unit.from_year) if unit.from_year else \
+                    fragment("active.until", end=unit.until_year)
+            checker.report("E017", values["unit"][1], unit=unit.name, active=active, year=year)
     stage = _check_plan_id(checker, values.get("stage"), "stages", "stage", plan, project)
     nominated = [
         milestone for milestone in (
@@ -366,7 +359,7 @@ def _check_consent(checker: _ProfileChecker, parsed: ParsedFile, values: dict, p
     rules = project.personal_data
     opening = Located("---", 1, 1, 3)
     if "consent" not in parsed.front:
-        what = "họ tên, ảnh và thông tin cá nhân" if photo else "họ tên và thông tin cá nhân"
+        what = fragment("consent.name_photo_details") if photo else fragment("consent.name_details")
         checker.report("E028", opening, what=what, scopes=", ".join(rules.scopes))
         return
     consent = values.get("consent")
@@ -412,7 +405,7 @@ def _plan_ids(plan: Plan | None, source: str, project: Project) -> dict[str, str
 
 
 def _check_plan_id(checker, checked, source, key, plan, project) -> str | None:
-    where = f" của kế hoạch {plan.id}" if plan else ""
+    where = fragment("where.of_plan", plan=plan.id) if plan else ""
     aliases = None
     if source == "fields":  # the plan names its fields (a), (b), (c): editors write `field: a`
         aliases = {_key_form(item.letter): item.id for item in (plan.fields.values() if plan else []) if item.letter}
@@ -426,7 +419,7 @@ def _check_milestone(checker, checked, plan, project, year) -> str | None:
         if not milestone.covers_start <= year <= milestone.covers_end:
             allowed = ", ".join(
                 f"`{item.id}`" for item in plan.milestones.values() if item.covers_start <= year <= item.covers_end
-            ) or "không có mốc nào"
+            ) or fragment("none.milestone")
             checker.report("E018", checked[1], milestone=milestone.label, start=milestone.covers_start,
                            end=milestone.covers_end, year=year, allowed=allowed)
             return None
@@ -449,10 +442,10 @@ def _check_criteria(checker, values, plan, project, kind) -> list[str]:
         wrong_kind = kind not in criterion.kinds
         if wrong_field or wrong_kind:
             if wrong_field:
-                reason = f"thuộc lĩnh vực “{plan.fields[criterion.field].label}”, không phải lĩnh vực của hồ sơ"
+                reason = fragment("reason.other_field", field=plan.fields[criterion.field].label)
             else:
                 kinds = ", ".join(plan.kinds[k].label.lower() for k in criterion.kinds)
-                reason = f"chỉ áp dụng cho {kinds}, không áp dụng cho {plan.kinds[kind].label.lower()}"
+                reason = fragment("reason.other_kind", kinds=kinds, kind=plan.kinds[kind].label.lower())
             applicable = ", ".join(f"`{c.id}`" for c in plan.applicable_criteria(field_id, kind))
             checker.report("E016", item[1], value=criterion_id, label=criterion.text, reason=reason,
                            field=plan.fields[field_id].label, kind=plan.kinds[kind].label.lower(), allowed=applicable)

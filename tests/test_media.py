@@ -16,6 +16,7 @@ from conftest import FIXTURES, ROOT, run_cli
 from PIL import Image, ImageCms
 
 from showcase import images, pipeline
+from showcase.diagnostics import resolve
 from showcase.feeds import JSON_FEED_VERSION
 from showcase.text import slugify
 
@@ -181,20 +182,20 @@ def test_encoding_is_deterministic_and_cached_by_content_hash(tmp_path):
 ])
 def test_broken_photos_are_described(name, words):
     problem = images.inspect_photo((FIXTURES / "invalid" / name).read_bytes())
-    assert problem and words in problem
+    assert problem and words in resolve(problem, "vi")
 
 
 def test_bomb_below_pillows_hard_limit_is_still_refused():
     # Between MAX_PIXELS and twice that, Pillow only warns; we refuse.
     side = int((images.MAX_PIXELS * 1.5) ** 0.5)
-    assert "quá lớn" in images.inspect_photo(header_only_png(side, side))
+    assert "quá lớn" in resolve(images.inspect_photo(header_only_png(side, side)), "vi")
     assert images.inspect_photo(photo_bytes(size=(64, 48))) is None
 
 
 def test_unsupported_format_is_refused():
     buffer = io.BytesIO()
     Image.new("RGB", (10, 10)).save(buffer, "GIF")
-    assert "GIF" in images.inspect_photo(buffer.getvalue())
+    assert "GIF" in resolve(images.inspect_photo(buffer.getvalue()), "vi")
 
 
 def test_check_reports_a_corrupt_photo_with_file_and_line(tmp_path):
