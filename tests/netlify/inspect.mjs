@@ -15,7 +15,10 @@ for (const context of ['production', 'deploy-preview', 'branch-deploy']) {
     config: configPath, repositoryRoot: root, cwd: root, context, branch: context === 'production' ? 'main' : 'feature',
     offline: true, mode: 'cli', buffer: true,
   })
-  contexts[context] = { command: config.build.command, publish: config.build.publish, environment: config.build.environment }
+  contexts[context] = {
+    command: config.build.command, publish: config.build.publish, environment: config.build.environment,
+    plugins: (config.plugins || []).map(({ package: name, inputs }) => ({ package: name, inputs })),
+  }
 }
 const headers = await parseAllHeaders({ headersFiles: [path.join(out, '_headers')], netlifyConfigPath: configPath, minimal: false })
 const matches = Object.fromEntries(probes.map((probe) => [probe, headers.headers
