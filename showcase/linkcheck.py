@@ -9,38 +9,70 @@ their number and size.
 from __future__ import annotations
 
 import posixpath
-from html.parser import HTMLParser
+import re
+from html import unescape
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostic
 
 _LINK_ATTRIBUTES = {"href", "src", "poster", "action"}
+_SRCSET_ATTRIBUTES = {"srcset", "imagesrcset"}
 _EXTERNAL_SCHEMES = {"http", "https", "mailto", "tel"}
 
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, int]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line = self.getpos()[0]
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name in _LINK_ATTRIBUTES:
-                self.found.append((value, line))
-            elif name in ("srcset", "imagesrcset"):
-                self.found += [(part.strip().split()[0], line) for part in value.split(",") if part.strip()]
-
-    handle_startendtag = handle_starttag
+# One scan over the page, the way html.parser tokenizes it: comments and declarations are skipped,
+# the content of script/style is raw text (no tags in it), a start tag's quoted values may hold ">".
+_MARKUP = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<[!?][^>]*>?"
+    r"|<([a-zA-Z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    re.S)
+_ATTRIBUTE = re.compile(r"([^\s/>\"'=][^\s/>=]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")
+_RAW_TEXT = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I)}
+_LINKY = re.compile(r"href|src|poster|action", re.I)
 
 
 def links_of(html: str) -> list[tuple[str, int]]:
-    parser = _Links()
-    parser.feed(html)
-    parser.close()
-    return parser.found
+    """(link, line of its tag) for every href, src, poster, action and srcset candidate, in order.
+
+    Equivalent to reading the page with html.parser (tests compare both on the whole sample site)
+    and about ten times faster: tags without a link attribute are passed over by one regex step."""
+    found: list[tuple[str, int]] = []
+    line, counted = 1, 0  # line of html[counted]
+    position = 0
+    search = _MARKUP.search
+    while True:
+        match = search(html, position)
+        if match is None:
+            break
+        position = match.end()
+        name = match.group(1)
+        if name is None:
+            continue
+        attributes = match.group(2)
+        if attributes and _LINKY.search(attributes):
+            line += html.count("\n", counted, match.start())
+            counted = match.start()
+            for attribute in _ATTRIBUTE.finditer(attributes):
+                key = attribute.group(1).lower()
+                if key not in _LINK_ATTRIBUTES and key not in _SRCSET_ATTRIBUTES:
+                    continue
+                raw = attribute.group(2)
+                if raw is None:
+                    raw = attribute.group(3)
+                if raw is None:
+                    raw = attribute.group(4)
+                if raw is None:
+                    continue
+                value = unescape(raw) if "&" in raw else raw
+                if key in _LINK_ATTRIBUTES:
+                    found.append((value, line))
+                else:
+                    found += [(part.strip().split()[0], line) for part in value.split(",") if part.strip()]
+        raw_end = _RAW_TEXT.get(name.lower())
+        if raw_end is not None and not match.group(0).endswith("/>"):
+            end = raw_end.search(html, position)
+            position = end.start() if end else len(html)
+    return found
 
 
 def resolve(link: str, page: str) -> str | None:

@@ -1,0 +1,64 @@
+"""The link check's fast scanner finds exactly what html.parser finds, on the whole sample site and on hard cases."""
+
+from html.parser import HTMLParser
+
+from showcase.linkcheck import check_links, links_of
+
+
+class ReferenceLinks(HTMLParser):
+    """The reference reading: the standard library's HTML tokenizer (what the link check used before)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, int]] = []
+
+    def handle_starttag(self, tag, attrs):
+        line = self.getpos()[0]
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in {"href", "src", "poster", "action"}:
+                self.found.append((value, line))
+            elif name in ("srcset", "imagesrcset"):
+                self.found += [(part.strip().split()[0], line) for part in value.split(",") if part.strip()]
+
+    handle_startendtag = handle_starttag
+
+
+def reference(html: str) -> list[tuple[str, int]]:
+    parser = ReferenceLinks()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def test_scanner_equals_html_parser_on_every_page_of_the_sample_site(built_site):
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) > 50
+    total = 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert links_of(html) == reference(html), page
+        total += len(reference(html))
+    assert total > 1000
+
+
+HARD_CASES = [
+    '<a href="/a/">x</a><!-- <a href="/commented/"> -->\n<img src=\'/b.png\' alt="a > b">',
+    '<script type="application/ld+json">{"x": "<a href=\\"/in-script/\\">"}</script>\n<a HREF=/c/ title=x>',
+    '<p>text with href="/not-a-link/" in it</p><a href="/d/?a=1&amp;b=2#x">',
+    '<img srcset="/e-1.png 1x,\n /e-2.png 2x" src="/e.png">\n\n<link rel=preload imagesrcset="/f.avif 400w, /f2.avif 800w">',
+    '<!DOCTYPE html>\n<style>a[href="/g/"]{}</style><form action="/h/"><video poster="/i.jpg"></video>',
+    '<a\n  class="x"\n  href="/j/"\n>multi-line tag</a><br/><a href="/k/"/>',
+]
+
+
+def test_scanner_equals_html_parser_on_hard_cases():
+    for html in HARD_CASES:
+        assert links_of(html) == reference(html), html
+
+
+def test_broken_link_is_reported_with_its_line():
+    files = {"index.html": b"<p>\n<a href='/missing/'>x</a>\n<a href='/'>home</a>", "other.html": b""}
+    [diagnostic] = check_links(files, "/")
+    assert (diagnostic.code, diagnostic.file, diagnostic.line, diagnostic.args["link"]) == ("E040", "index.html", 2, "/missing/")
