@@ -143,9 +143,25 @@ def profile_detail(profile: Profile, plan: Plan, project: Project, urls: Urls, p
     return card
 
 
+PAGINATION_WINDOW = 2  # page links either side of the current one, besides the first and the last
+
+
+def pagination_window(current: int, total: int, numbers: list[dict]) -> list[dict]:
+    """The page links a listing page shows: first, last, current ± PAGINATION_WINDOW, and a gap
+    marker ({"gap": True}) where numbers are left out. Constant size, so a listing of P pages renders
+    O(P) links in all, not P² (Hugo's and most themes' default)."""
+    shown = sorted({1, total, *range(max(1, current - PAGINATION_WINDOW), min(total, current + PAGINATION_WINDOW) + 1)})
+    window: list[dict] = []
+    for number in shown:
+        if window and number > window[-1]["number"] + 1:
+            window.append({"gap": True, "number": number - 1, "url": None})
+        window.append(numbers[number - 1])
+    return window
+
+
 def paginate(items: list, per_page: int, url_of_page) -> list[tuple[list, dict]]:
     total = max(1, math.ceil(len(items) / per_page))
-    numbers = [{"number": n, "url": url_of_page(n)} for n in range(1, total + 1)]  # shared, not rebuilt per page
+    numbers = [{"number": n, "url": url_of_page(n), "gap": False} for n in range(1, total + 1)]  # shared, not rebuilt per page
     pages = []
     for number in range(1, total + 1):
         chunk = items[(number - 1) * per_page: number * per_page]
@@ -156,7 +172,7 @@ def paginate(items: list, per_page: int, url_of_page) -> list[tuple[list, dict]]
             "url": url_of_page(number),
             "prev_url": url_of_page(number - 1) if number > 1 else None,
             "next_url": url_of_page(number + 1) if number < total else None,
-            "pages": numbers,
+            "pages": pagination_window(number, total, numbers),
         }))
     return pages
 

@@ -62,3 +62,18 @@ def test_broken_link_is_reported_with_its_line():
     files = {"index.html": b"<p>\n<a href='/missing/'>x</a>\n<a href='/'>home</a>", "other.html": b""}
     [diagnostic] = check_links(files, "/")
     assert (diagnostic.code, diagnostic.file, diagnostic.line, diagnostic.args["link"]) == ("E040", "index.html", 2, "/missing/")
+
+
+def test_pagination_shows_a_window_of_constant_size():
+    from showcase.model import paginate
+
+    pages = paginate(list(range(100)), 5, lambda n: f"/p/{n}/")
+    assert len(pages) == 20
+    first, middle, last = (pages[i][1]["pages"] for i in (0, 9, 19))
+    assert [item["number"] for item in first if not item["gap"]] == [1, 2, 3, 20]
+    assert [item["gap"] for item in first] == [False, False, False, True, False]
+    assert [item["number"] for item in middle if not item["gap"]] == [1, 8, 9, 10, 11, 12, 20]
+    assert sum(1 for item in middle if item["gap"]) == 2
+    assert [item["number"] for item in last if not item["gap"]] == [1, 18, 19, 20]
+    assert all(len(pagination["pages"]) <= 9 for _, pagination in pages)
+    assert [item["number"] for item in paginate(list(range(20)), 5, str)[1][1]["pages"]] == [1, 2, 3, 4]
