@@ -167,6 +167,7 @@ class PageManifest:
     entries: dict = field(default_factory=dict)
     build_key: str = ""  # the inputs of the whole build that made these files
     page_count: int = 0
+    links: dict = field(default_factory=dict)  # content key of a page → the link targets found in it
 
     @classmethod
     def open(cls, cache_dir: Path | None, out_dir: Path) -> PageManifest:
@@ -176,7 +177,8 @@ class PageManifest:
         path = cache_dir / f"pages-{_hash(str(out_dir))[:16]}.pickle"
         stored = _load(path, owner)
         entries = stored.get("files") if isinstance(stored.get("files"), dict) else {}
-        return cls(path, owner, entries, str(stored.get("build_key", "")), int(stored.get("page_count", 0) or 0))
+        links = stored.get("links") if isinstance(stored.get("links"), dict) else {}
+        return cls(path, owner, entries, str(stored.get("build_key", "")), int(stored.get("page_count", 0) or 0), links)
 
     def intact(self, out_dir: Path) -> bool:
         """Every recorded file is still there, untouched, and nothing else was added."""
@@ -195,8 +197,10 @@ class PageManifest:
         entry = self.entries.get(relative)
         return entry is not None and entry[0] == key and stat_signature(out_dir / relative) == entry[1]
 
-    def record(self, out_dir: Path, keys: dict[str, str], build_key: str, page_count: int) -> None:
+    def record(self, out_dir: Path, keys: dict[str, str], build_key: str, page_count: int, links: dict | None = None) -> None:
         self.entries = {relative: (key, stat_signature(out_dir / relative)) for relative, key in keys.items()}
         self.build_key, self.page_count = build_key, page_count
+        self.links = links if links is not None else self.links
         if self.path is not None:
-            _save(self.path, self.owner, {"files": self.entries, "build_key": build_key, "page_count": page_count})
+            _save(self.path, self.owner, {"files": self.entries, "build_key": build_key, "page_count": page_count,
+                                          "links": self.links})

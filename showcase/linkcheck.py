@@ -93,28 +93,58 @@ def resolve(link: str, page: str) -> str | None:
     return normal
 
 
+def _targets(page: str, html: str, prefix: str) -> list[tuple[str, str, int]]:
+    """(key to look up among the files, link, line) for each link of the page that is ours to check;
+    the key "\0…" never resolves (javascript:, data: …)."""
+    found = []
+    for link, line in links_of(html):
+        target = resolve(link, page)
+        if target is None:
+            continue
+        if not target.startswith("\0"):
+            if not (target + "/").startswith(prefix) and target + "/" != prefix:
+                continue
+            target = target.lstrip("/")
+            if target == "" or target.endswith("/"):
+                target += "index.html"
+        found.append((target, link, line))
+    return found
+
+
+def _resolves(target: str, files: dict) -> bool:
+    return not target.startswith("\0") and (target in files or f"{target}/index.html" in files)
+
+
 def check_links(files: dict[str, bytes], prefix: str = "/") -> list[Diagnostic]:
+    """E040 for each internal link of an HTML page that is not among `files` (see check_links_cached)."""
+    return check_links_cached(files, prefix)[0]
+
+
+def check_links_cached(files: dict[str, bytes], prefix: str = "/", keys: dict[str, str] | None = None,
+                       known: dict[str, tuple] | None = None) -> tuple[list[Diagnostic], dict[str, tuple]]:
     """E040 for each internal link of an HTML page that is not among `files`.
 
     Links outside the section's prefix belong to the rest of the department's site and are
-    not checked; inside it, `x/` resolves to `x/index.html`.
+    not checked; inside it, `x/` resolves to `x/index.html`. `keys` (path → content hash) and
+    `known` (content hash → the distinct targets found in such a page by an earlier build) let an
+    unchanged page skip the scan: only its targets are looked up. Returns the diagnostics and the
+    targets of every page, for the next build.
     """
     diagnostics = []
+    targets_of: dict[str, tuple] = {}
+    known = known or {}
     for page in sorted(files):
         if not page.endswith(".html"):
             continue
-        html = files[page].decode("utf-8", "replace")
-        for link, line in links_of(html):
-            target = resolve(link, page)
-            if target is None:
-                continue
-            if not target.startswith("\0"):
-                if not (target + "/").startswith(prefix) and target + "/" != prefix:
-                    continue
-                key = target.lstrip("/")
-                if key == "" or key.endswith("/"):
-                    key += "index.html"
-                if key in files or f"{key}/index.html" in files:
-                    continue
-            diagnostics.append(Diagnostic(code="E040", file=page, line=line, column=1, args={"link": link}))
-    return diagnostics
+        key = keys.get(page) if keys else None
+        targets = known.get(key) if key is not None else None
+        if targets is not None and all(_resolves(target, files) for target in targets):
+            targets_of[key] = targets
+            continue
+        found = _targets(page, files[page].decode("utf-8", "replace"), prefix)
+        for target, link, line in found:
+            if not _resolves(target, files):
+                diagnostics.append(Diagnostic(code="E040", file=page, line=line, column=1, args={"link": link}))
+        if key is not None:
+            targets_of[key] = tuple(dict.fromkeys(target for target, _, _ in found))
+    return diagnostics, targets_of

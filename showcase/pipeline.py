@@ -17,7 +17,7 @@ from .config import Project
 from .diagnostics import Diagnostic, fragment
 from .feeds import discovery_files, head_links
 from .images import max_pixels_text, publish_photos
-from .linkcheck import check_links
+from .linkcheck import check_links, check_links_cached  # noqa: F401 - check_links: used by callers of the pipeline
 from .markup import MarkdownRenderer
 from .metadata import json_ld
 from .model import Page, build_site, is_published
@@ -246,15 +246,17 @@ def build_inputs(project: Project) -> list[Path]:
     return [project.layouts_dir, project.static_dir]
 
 
-def publish_changed(files: dict[str, bytes], out_dir: Path, manifest: PageManifest, build_key: str, pages: int) -> None:
+def publish_changed(files: dict[str, bytes], out_dir: Path, manifest: PageManifest, build_key: str, pages: int,
+                    links: dict | None = None, hashed: dict[str, str] | None = None) -> None:
     """Write only files whose bytes changed: the others are hard-linked from the published folder into
     the staging folder, then the atomic swap as always; nothing at all when no byte changed."""
-    keys = {relative: content_key(data) for relative, data in files.items()}
+    hashed = hashed or {}
+    keys = {relative: hashed.get(relative) or content_key(data) for relative, data in files.items()}
     unchanged = [relative for relative, key in keys.items() if manifest.unchanged(out_dir, relative, key)]
     if len(unchanged) != len(keys) or set(keys) != set(manifest.entries) or not manifest.intact(out_dir):
         kept = set(unchanged)
         write_tree({relative: data for relative, data in files.items() if relative not in kept}, out_dir, unchanged)
-    manifest.record(out_dir, keys, build_key, pages)
+    manifest.record(out_dir, keys, build_key, pages, links)
 
 
 def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bool,
@@ -276,7 +278,10 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
         result.diagnostics += publish.frame_ancestors(project)[1]
         return result, manifest.page_count
     pages, files = render_site(result, project, include_drafts, today, preview)
-    result.diagnostics += publish.frame_ancestors(project)[1] + check_links(files, project.site.prefix)
+    # Pages whose bytes a previous build checked only have their link targets looked up again.
+    page_keys = {relative: content_key(data) for relative, data in files.items() if relative.endswith(".html")}
+    broken, links = check_links_cached(files, project.site.prefix, page_keys, manifest.links)
+    result.diagnostics += publish.frame_ancestors(project)[1] + broken
     if result.errors:  # a photo that passed the check but could not be encoded, a broken link, a bad setting
         return result, 0
     try:  # the search index joins the same files mapping, so the atomic swap covers it
@@ -284,5 +289,5 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
     except SearchIndexError as error:
         result.diagnostics.append(Diagnostic(code="B001", file="pagefind", args={"problem": str(error)}))
         return result, 0
-    publish_changed(files, out_dir, manifest, build_key, len(pages))
+    publish_changed(files, out_dir, manifest, build_key, len(pages), links, page_keys)
     return result, len(pages)

@@ -77,3 +77,19 @@ def test_pagination_shows_a_window_of_constant_size():
     assert [item["number"] for item in last if not item["gap"]] == [1, 18, 19, 20]
     assert all(len(pagination["pages"]) <= 9 for _, pagination in pages)
     assert [item["number"] for item in paginate(list(range(20)), 5, str)[1][1]["pages"]] == [1, 2, 3, 4]
+
+
+def test_cached_targets_still_catch_a_link_whose_target_disappeared():
+    from showcase.cache import content_key
+    from showcase.linkcheck import check_links_cached
+
+    files = {"a/index.html": b"<p>\n<a href='../b/'>b</a>", "b/index.html": b"<a href='/a/'>a</a>"}
+    keys = {path: content_key(data) for path, data in files.items()}
+    broken, known = check_links_cached(files, "/", keys, {})
+    assert broken == [] and known[keys["a/index.html"]] == ("b/index.html",)
+    del files["b/index.html"]  # page a unchanged (same key), its target gone: found from the cached targets
+    broken, _ = check_links_cached(files, "/", keys, known)
+    assert [(item.file, item.line, item.args["link"]) for item in broken] == [("a/index.html", 2, "../b/")]
+    forged = {keys["a/index.html"]: ()}  # a stale or damaged cache entry cannot hide a broken link of a changed page
+    changed = {"a/index.html": b"<a href='/missing/'>x</a>"}
+    assert len(check_links_cached(changed, "/", {"a/index.html": content_key(changed["a/index.html"])}, forged)[0]) == 1
