@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from slugify import slugify as _slugify
 
@@ -118,7 +119,14 @@ def dd_words(*texts: str | None) -> str:
     """
     seen: dict[str, None] = {}
     for text in texts:
-        for word in _WORD.findall(text or ""):
-            if "đ" in word or "Đ" in word:
-                seen.setdefault(fold(word), None)
+        for word in _DD_WORD.findall(text or ""):
+            seen.setdefault(_fold_word(word), None)
     return " ".join(seen)
+
+
+_DD_WORD = re.compile(r"\b\w*[đĐ]\w*")  # the words of _WORD that contain đ/Đ, found in one pass
+
+
+@lru_cache(maxsize=65536)  # a bounded vocabulary: the same words recur in every profile
+def _fold_word(word: str) -> str:
+    return fold(word)
