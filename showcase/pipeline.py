@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -278,16 +279,23 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
         result.diagnostics += publish.frame_ancestors(project)[1]
         return result, manifest.page_count
     pages, files = render_site(result, project, include_drafts, today, preview)
-    # Pages whose bytes a previous build checked only have their link targets looked up again.
-    page_keys = {relative: content_key(data) for relative, data in files.items() if relative.endswith(".html")}
-    broken, links = check_links_cached(files, project.site.prefix, page_keys, manifest.links)
-    result.diagnostics += publish.frame_ancestors(project)[1] + broken
-    if result.errors:  # a photo that passed the check but could not be encoded, a broken link, a bad setting
+    # The search index (an external process, mostly) is made while this process checks the links;
+    # it joins the same files mapping afterwards, so the atomic swap covers it.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search") as background:
+        search = background.submit(build_index, files, project.site.prefix, project.site.language,
+                                   project.root / ".cache" / "search")
+        # Pages whose bytes a previous build checked only have their link targets looked up again.
+        page_keys = {relative: content_key(data) for relative, data in files.items() if relative.endswith(".html")}
+        broken, links = check_links_cached(files, project.site.prefix, page_keys, manifest.links)
+        result.diagnostics += publish.frame_ancestors(project)[1] + broken
+        try:
+            bundle = search.result()
+        except SearchIndexError as error:
+            bundle = None
+            if not result.errors:
+                result.diagnostics.append(Diagnostic(code="B001", file="pagefind", args={"problem": str(error)}))
+    if result.errors:  # a photo that passed the check but could not be encoded, a broken link, a bad setting, no index
         return result, 0
-    try:  # the search index joins the same files mapping, so the atomic swap covers it
-        files.update(build_index(files, project.site.prefix, project.site.language, project.root / ".cache" / "search"))
-    except SearchIndexError as error:
-        result.diagnostics.append(Diagnostic(code="B001", file="pagefind", args={"problem": str(error)}))
-        return result, 0
+    files.update(bundle)
     publish_changed(files, out_dir, manifest, build_key, len(pages), links, page_keys)
     return result, len(pages)
