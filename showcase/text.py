@@ -95,6 +95,7 @@ def collation_key(words: list[str]) -> tuple:
     return (tuple(primary), tuple(secondary), tuple(words))
 
 
+@lru_cache(maxsize=65536)  # pure; the model, listings and every dashboard report sort the same names
 def person_sort_key(full_name: str) -> tuple:
     """People are listed by given name, then middle name(s), then family name."""
     words = full_name.split()
@@ -103,6 +104,7 @@ def person_sort_key(full_name: str) -> tuple:
     return collation_key(words)
 
 
+@lru_cache(maxsize=65536)
 def title_sort_key(text: str) -> tuple:
     return collation_key(text.split())
 
@@ -119,12 +121,10 @@ def dd_words(*texts: str | None) -> str:
     """
     seen: dict[str, None] = {}
     for text in texts:
-        for word in _DD_WORD.findall(text or ""):
-            seen.setdefault(_fold_word(word), None)
+        for word in _WORD.findall(text or ""):
+            if "đ" in word or "Đ" in word:
+                seen.setdefault(_fold_word(word), None)
     return " ".join(seen)
-
-
-_DD_WORD = re.compile(r"\b\w*[đĐ]\w*")  # the words of _WORD that contain đ/Đ, found in one pass
 
 
 @lru_cache(maxsize=65536)  # a bounded vocabulary: the same words recur in every profile
