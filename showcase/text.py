@@ -63,6 +63,7 @@ def fold(text: str) -> str:
     return stripped.replace("đ", "d").replace("Đ", "D").lower()
 
 
+@lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     return _slugify(fold(text))
 
