@@ -61,16 +61,25 @@ def _load(args: argparse.Namespace, project: Project, print_diagnostics):
     return result
 
 
-def run_report(args: argparse.Namespace, project: Project, print_diagnostics) -> int:
+def _date_and_milestone(args: argparse.Namespace, project: Project):
+    """(reference date, (plan, milestone) named by --milestone, problem): what both report and yearbook start from."""
     try:
         today = _today()
     except ReferenceDateError as error:
-        return _fail(str(error))
-    if args.milestone:
-        found = find_milestone(project, args.milestone)
-        if found is None:
-            known = ", ".join(m for plan in project.plans for m in plan.milestones) or "không có"
-            return _fail(f"không có mốc sơ kết, tổng kết “{args.milestone}” (các mốc: {known})")
+        return None, None, str(error)
+    if not args.milestone:
+        return today, None, None
+    found = find_milestone(project, args.milestone)
+    if found is None:
+        known = ", ".join(m for plan in project.plans for m in plan.milestones) or "không có"
+        return today, None, f"không có mốc sơ kết, tổng kết “{args.milestone}” (các mốc: {known})"
+    return today, found, None
+
+
+def run_report(args: argparse.Namespace, project: Project, print_diagnostics) -> int:
+    today, found, problem = _date_and_milestone(args, project)
+    if problem:
+        return _fail(problem)
     plan = project.plan(args.plan) if args.plan else default_plan(project, today)
     if plan is None:
         return _fail(f"không có kế hoạch “{args.plan}” (các kế hoạch: {', '.join(p.id for p in project.plans)})")
@@ -126,15 +135,10 @@ def _localise_urls(html: str, root: Path) -> str:
 def run_yearbook(args: argparse.Namespace, project: Project, print_diagnostics) -> int:
     from .dashboard_pages import DashboardUrls
 
-    try:
-        today = _today()
-    except ReferenceDateError as error:
-        return _fail(str(error))
+    today, found, problem = _date_and_milestone(args, project)
+    if problem:
+        return _fail(problem)
     if args.milestone:
-        found = find_milestone(project, args.milestone)
-        if found is None:
-            known = ", ".join(m for plan in project.plans for m in plan.milestones) or "không có"
-            return _fail(f"không có mốc sơ kết, tổng kết “{args.milestone}” (các mốc: {known})")
         key = args.milestone
     else:
         if project.plan_for_year(args.year) is None:
