@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from showcase import dashboard_cli, pipeline, reports
+from showcase import clock, dashboard_cli, uptodate
 from showcase.config import PROJECT_ROOT, ConfigError, load_project
 from showcase.diagnostics import FORMATTERS, LANGUAGES, Diagnostic, catalog, format_text
 from showcase.schema import json_schema
@@ -116,13 +116,15 @@ def run(argv: list[str]) -> int:
     if args.command in ("report", "yearbook"):
         run_command = dashboard_cli.run_report if args.command == "report" else dashboard_cli.run_yearbook
         return run_command(args, project, _print_diagnostics)
+    try:
+        today = clock.reference_date(os.environ, date.today())
+    except clock.ReferenceDateError as error:
+        print(f"build.py: lỗi: {error}", file=sys.stderr)
+        return EXIT_USAGE
     if args.command == "check":
+        from showcase import pipeline, reports
+
         result = pipeline.load_content(args.content, project)
-        try:
-            today = reports.reference_date(os.environ, date.today())
-        except reports.ReferenceDateError as error:
-            print(f"build.py: lỗi: {error}", file=sys.stderr)
-            return EXIT_USAGE
         units_file = project.root / "data" / "units.yaml"
         if not result.errors:  # an invalid profile would show as a false gap in its unit's quota
             result.diagnostics += reports.quota_warnings(
@@ -137,12 +139,21 @@ def run(argv: list[str]) -> int:
     if args.out.resolve() in (PROJECT_ROOT, args.content.resolve(), *args.content.resolve().parents, *PROJECT_ROOT.parents):
         print(f"build.py: lỗi: thư mục kết quả {args.out} chứa mã nguồn hoặc nội dung; chọn thư mục khác", file=sys.stderr)
         return EXIT_USAGE
-    result, pages = pipeline.build(args.content, args.out, project, include_drafts=args.drafts, preview=args.preview)
-    _print_diagnostics(result.diagnostics, lang)
-    if result.errors:
+    freshness = uptodate.check(args.content, args.out.resolve(), project, args.drafts, args.preview, today,
+                               uptodate.default_cache_dir(project))
+    if freshness.report is not None:  # nothing changed since the last build: the rendering stages are not even imported
+        diagnostics, _, profiles, pages = freshness.report
+    else:
+        from showcase import pipeline
+
+        result, pages = pipeline.build(args.content, args.out, project, include_drafts=args.drafts, today=today,
+                                       preview=args.preview, freshness=freshness)
+        diagnostics, profiles = result.diagnostics, result.profile_count
+    _print_diagnostics(diagnostics, lang)
+    if any(item.severity == "error" for item in diagnostics):
         print(words["not_built"].format(out=args.out), file=sys.stderr)
         return EXIT_CONTENT
-    print(words["built"].format(pages=pages, profiles=len(result.profiles), out=args.out))
+    print(words["built"].format(pages=pages, profiles=profiles, out=args.out))
     return EXIT_OK
 
 

@@ -8,7 +8,10 @@ foreign file is ignored, never trusted):
   project's data fingerprint, the generator's own version and the stat of the photo it names;
 - pages: per output folder, the hash of every file published and its stat, and the key of
   all the build's inputs: a file whose bytes did not change is hard-linked from the published
-  folder instead of being written again, and a build whose inputs did not change does nothing.
+  folder instead of being written again, and a build whose inputs did not change does nothing;
+- stamps: per output folder, the stat of every input file and of every output file when the
+  last build ended. When neither changed, the build is over before a single file is read
+  (the way make and Git's index decide, with Git's guard against "racy" timestamps).
 
 Everything here is a function of its inputs; nothing is global.
 """
@@ -19,6 +22,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -39,11 +43,23 @@ def _hash(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
+# Libraries whose version changes the bytes we publish (HTML, sanitizing, dates, images, search).
+OUTPUT_LIBRARIES = ("Jinja2", "Markdown", "nh3", "Babel", "pillow", "python-slugify", "PyYAML", "pagefind", "pagefind_bin")
+
+
 @cache
 def generator_version() -> str:
-    """A hash of the generator's own sources (code and messages): a new version invalidates everything."""
+    """A hash of the generator's own sources (code and messages) and of the versions of the libraries
+    that shape the output: a new version of either invalidates everything."""
+    from importlib.metadata import PackageNotFoundError, version
+
     package = Path(__file__).resolve().parent
     parts: list[str | bytes] = [str(FORMAT)]
+    for library in OUTPUT_LIBRARIES:
+        try:
+            parts += [library, version(library)]
+        except PackageNotFoundError:
+            parts += [library, ""]
     for path in sorted(package.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".json") and "__pycache__" not in path.parts:
             parts += [path.relative_to(package).as_posix(), path.read_bytes()]
@@ -60,6 +76,29 @@ def tree_version(*folders: Path) -> str:
                 if path.is_file():
                     parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
     return _hash(*parts)
+
+
+def file_signatures(root: Path) -> dict[str, tuple | None]:
+    """Relative path → (size, mtime_ns, inode) of every file under `root`, links followed; {} if
+    `root` is missing. os.scandir and plain strings: 14,000 files take a tenth of a second."""
+    signatures: dict[str, tuple | None] = {}
+    folders = [("", os.fspath(root))]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((prefix + entry.name + "/", entry.path))
+                continue
+            try:
+                info = entry.stat()
+                signatures[prefix + entry.name] = (info.st_size, info.st_mtime_ns, info.st_ino)
+            except OSError:  # a dangling link: present, but nothing to read
+                signatures[prefix + entry.name] = None
+    return signatures
 
 
 def stat_signature(path: Path) -> tuple | None:
@@ -184,13 +223,9 @@ class PageManifest:
         """Every recorded file is still there, untouched, and nothing else was added."""
         if not self.entries:
             return False
-        found = 0
-        for _directory, _, names in os.walk(out_dir):
-            found += len(names)
-            if found > len(self.entries):
-                return False
-        return found == len(self.entries) and all(
-            stat_signature(out_dir / relative) == entry[1] for relative, entry in self.entries.items())
+        found = file_signatures(out_dir)
+        return len(found) == len(self.entries) and all(
+            found.get(relative) == entry[1] for relative, entry in self.entries.items())
 
     def unchanged(self, out_dir: Path, relative: str, key: str) -> bool:
         """True if the published file was made from the same key and nobody touched it since."""
@@ -204,3 +239,76 @@ class PageManifest:
         if self.path is not None:
             _save(self.path, self.owner, {"files": self.entries, "build_key": build_key, "page_count": page_count,
                                           "links": self.links})
+
+
+# --- stamps -------------------------------------------------------------------------------
+
+# A file changed twice within the file system's timestamp granularity keeps its size and mtime: like
+# Git's index, a stamp is not trusted for inputs modified this close to the moment they were looked at.
+RACY_NS = 2_000_000_000
+
+
+def snapshot_key(*roots: Path) -> tuple[str, int]:
+    """(a hash of the names and stats of every file under the roots, the newest mtime among them).
+
+    Entries are hashed in the order the file system lists them, which is stable while a folder does
+    not change; a different order only makes the next build check by content, never trust a change."""
+    digest = hashlib.blake2b(digest_size=20)
+    newest = 0
+    for root in roots:
+        digest.update(os.fsencode(root) + b"\0\0")
+        folders = [os.fspath(root)]
+        while folders:
+            try:
+                entries = os.scandir(folders.pop())
+            except OSError:
+                continue
+            with entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                        digest.update(os.fsencode(entry.path) + b"/\n")
+                        continue
+                    try:
+                        info = entry.stat()
+                    except OSError:  # a dangling link
+                        digest.update(os.fsencode(entry.path) + b"\0-\n")
+                        continue
+                    digest.update(b"%s\0%d\0%d\0%d\n" % (os.fsencode(entry.path), info.st_size, info.st_mtime_ns, info.st_ino))
+                    newest = max(newest, info.st_mtime_ns)
+    return digest.hexdigest(), newest
+
+
+@dataclass
+class BuildStamp:
+    """The inputs (by stat) and the output (by stat) of the last successful build into one folder,
+    with what that build reported, so that an unchanged build can answer without reading anything."""
+
+    path: Path | None
+    owner: str
+    stored: dict = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, cache_dir: Path | None, out_dir: Path) -> BuildStamp:
+        owner = _hash(generator_version(), str(out_dir))
+        if cache_dir is None:
+            return cls(None, owner)
+        path = cache_dir / f"stamp-{_hash(str(out_dir))[:16]}.pickle"
+        return cls(path, owner, _load(path, owner))
+
+    def report_if_fresh(self, input_key: str, out_dir: Path):
+        """What the last build reported, if its inputs and its output are both exactly as it left them."""
+        if not self.stored or self.stored.get("inputs") != input_key:
+            return None
+        if snapshot_key(out_dir)[0] != self.stored.get("output"):
+            return None
+        return self.stored.get("report")
+
+    def record(self, input_key: str, newest_input_ns: int, started_ns: int, out_dir: Path, report) -> None:
+        if self.path is None:
+            return
+        if newest_input_ns >= started_ns - RACY_NS or newest_input_ns > time.time_ns():
+            self.stored = {}  # too fresh to trust its stat: the next build checks by content instead
+        else:
+            self.stored = {"inputs": input_key, "output": snapshot_key(out_dir)[0], "report": report}
+        _save(self.path, self.owner, self.stored)

@@ -1,7 +1,8 @@
 """Commands of the office's dashboard: `report` and `yearbook` (wired by build.py).
 
 These only wire stages: load content → figures (showcase.reports) → a view
-(showcase.report_format, or the yearbook page printed by headless Chromium).
+(showcase.report_format, or the yearbook page printed by headless Chromium). The stages are
+imported by the commands that use them: build.py reads this module for its arguments on every run.
 """
 
 from __future__ import annotations
@@ -15,11 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import pipeline
+from .clock import ReferenceDateError, reference_date
 from .config import Project
-from .report_format import as_json, coverage_csv, coverage_text, milestone_csv, milestone_text
-from .reports import ReferenceDateError, coverage, default_plan, find_milestone, milestone_review, reference_date
-from .writer import write_tree
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -53,6 +51,8 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def _load(args: argparse.Namespace, project: Project, print_diagnostics):
+    from . import pipeline  # imported when used: `build.py` stays quick to start
+
     result = pipeline.load_content(args.content, project)
     if result.errors:
         print_diagnostics(result.diagnostics, args.lang)
@@ -63,6 +63,8 @@ def _load(args: argparse.Namespace, project: Project, print_diagnostics):
 
 def _date_and_milestone(args: argparse.Namespace, project: Project):
     """(reference date, (plan, milestone) named by --milestone, problem): what both report and yearbook start from."""
+    from .reports import find_milestone
+
     try:
         today = _today()
     except ReferenceDateError as error:
@@ -77,6 +79,9 @@ def _date_and_milestone(args: argparse.Namespace, project: Project):
 
 
 def run_report(args: argparse.Namespace, project: Project, print_diagnostics) -> int:
+    from .report_format import as_json, coverage_csv, coverage_text, milestone_csv, milestone_text
+    from .reports import coverage, default_plan, milestone_review
+
     today, found, problem = _date_and_milestone(args, project)
     if problem:
         return _fail(problem)
@@ -134,6 +139,7 @@ def _localise_urls(html: str, root: Path) -> str:
 
 def run_yearbook(args: argparse.Namespace, project: Project, print_diagnostics) -> int:
     from .dashboard_pages import DashboardUrls
+    from .writer import write_tree
 
     today, found, problem = _date_and_milestone(args, project)
     if problem:
@@ -153,6 +159,8 @@ def run_yearbook(args: argparse.Namespace, project: Project, print_diagnostics) 
     if result is None:
         return EXIT_CONTENT
     url = DashboardUrls(project).yearbook(key)
+    from . import pipeline
+
     _, files = pipeline.render_site(result, project, include_drafts=False, today=today)
     page_path = url.lstrip("/") + "index.html"
     if page_path not in files:

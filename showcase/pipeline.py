@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import publish
 from .cache import PageManifest, ProfileCache, content_key, generator_version, hash_parts, stat_signature, tree_version
+from .clock import consent_deadline, reference_date
 from .config import Project
 from .diagnostics import Diagnostic, fragment
 from .feeds import discovery_files, head_links
@@ -25,9 +26,10 @@ from .model import Page, build_site, is_published
 from .parallel import parallel_map
 from .reader import read_profile
 from .render import fingerprint_assets, make_environment, render_pages
-from .reports import reference_date
 from .search import SearchIndexError, build_index
-from .validate import Profile, check_collisions, consent_deadline, validate_profile
+from .uptodate import Freshness, build_inputs, default_cache_dir
+from .uptodate import check as check_freshness
+from .validate import Profile, check_collisions, validate_profile
 from .writer import write_tree
 
 INTRO_FILE = "_index.md"
@@ -42,6 +44,11 @@ class ContentResult:
     files: int = 0
     content_dir: Path | None = None
     source_key: str = ""  # a hash of every input file read (bytes, paths, photos): same key, same result
+    published_count: int | None = None  # set instead of `profiles` when an up-to-date build read nothing
+
+    @property
+    def profile_count(self) -> int:
+        return len(self.profiles) if self.published_count is None else self.published_count
 
     @property
     def errors(self) -> int:
@@ -133,12 +140,10 @@ def read_intro(path: Path, data: bytes, renderer: MarkdownRenderer) -> tuple[dic
     return {**values, "body_html": renderer.render(parsed.body)}, diagnostics
 
 
-def default_cache_dir(project: Project) -> Path | None:
-    """`.cache/` of the project, or SHOWCASE_CACHE (a folder, or `off` to build without cache)."""
-    configured = os.environ.get("SHOWCASE_CACHE", "")
-    if configured.lower() in ("off", "0", "no", "false"):
-        return None
-    return Path(configured) if configured else project.root / ".cache"
+def result_from_report(report: tuple) -> ContentResult:
+    """What an up-to-date build reports: the last build's diagnostics and counts; no file was read."""
+    diagnostics, files, profiles, _ = report
+    return ContentResult(diagnostics=list(diagnostics), files=files, published_count=profiles)
 
 
 _DEFAULT = object()
@@ -241,12 +246,6 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
     return pages, files
 
 
-def build_inputs(project: Project) -> list[Path]:
-    """Folders besides content/ and data/ that the output depends on. A stage that reads another
-    input (outside content/, data/, the generator's code) must add it here, or no-change builds miss it."""
-    return [project.layouts_dir, project.static_dir]
-
-
 def publish_changed(files: dict[str, bytes], out_dir: Path, manifest: PageManifest, build_key: str, pages: int,
                     links: dict | None = None, hashed: dict[str, str] | None = None) -> None:
     """Write only files whose bytes changed: the others are hard-linked from the published folder into
@@ -262,14 +261,19 @@ def publish_changed(files: dict[str, bytes], out_dir: Path, manifest: PageManife
 
 def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bool,
           today: datetime.date | None = None, preview: bool = False,
-          cache_dir: Path | None | object = _DEFAULT, jobs: int | None = None) -> tuple[ContentResult, int]:
-    """Validate, render, check links, then publish only if there is no error. Returns (result, pages written)."""
+          cache_dir: Path | None | object = _DEFAULT, jobs: int | None = None,
+          freshness: Freshness | None = None) -> tuple[ContentResult, int]:
+    """Validate, render, check links, then publish only if there is no error. Returns (result, pages written).
+    `freshness`: the up-to-date check, when the caller already made it (uptodate.check)."""
     cache_dir = default_cache_dir(project) if cache_dir is _DEFAULT else cache_dir
+    today = today or reference_date(os.environ, datetime.date.today())
+    out_dir = out_dir.resolve()
+    freshness = freshness or check_freshness(content_dir, out_dir, project, include_drafts, preview, today, cache_dir)
+    if freshness.report is not None:
+        return result_from_report(freshness.report), freshness.report[3]
     result = load_content(content_dir, project, cache_dir, jobs)
     if result.errors:
         return result, 0
-    today = today or reference_date(os.environ, datetime.date.today())
-    out_dir = out_dir.resolve()
     build_key = hash_parts(result.source_key, str(include_drafts), str(preview), today.isoformat(), project.fingerprint,
                            generator_version(), os.environ.get("SOURCE_DATE_EPOCH", ""),
                            *(tree_version(folder) for folder in build_inputs(project)))
@@ -277,6 +281,7 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
     if manifest.build_key == build_key and manifest.intact(out_dir):
         # Same inputs, output untouched: nothing to render or write (links were checked when it was made).
         result.diagnostics += publish.frame_ancestors(project)[1]
+        freshness.record(out_dir, result.diagnostics, result.files, result.profile_count, manifest.page_count)
         return result, manifest.page_count
     pages, files = render_site(result, project, include_drafts, today, preview)
     # The search index (an external process, mostly) is made while this process checks the links;
@@ -298,4 +303,5 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
         return result, 0
     files.update(bundle)
     publish_changed(files, out_dir, manifest, build_key, len(pages), links, page_keys)
+    freshness.record(out_dir, result.diagnostics, result.files, result.profile_count, len(pages))
     return result, len(pages)

@@ -13,12 +13,10 @@ line takes it from SOURCE_DATE_EPOCH or today), so a report is reproducible.
 from __future__ import annotations
 
 import datetime
-import subprocess
-from collections.abc import Mapping
 
 import yaml
 
-from .config import PROJECT_ROOT, Milestone, Plan, Project
+from .config import Milestone, Plan, Project
 from .diagnostics import Diagnostic
 from .model import sort_key
 from .validate import Profile
@@ -28,33 +26,6 @@ YEAR_STATUS_LABELS = {ENDED: "đã kết thúc", CURRENT: "đang diễn ra", FUT
 OK, BELOW, IN_PROGRESS, INACTIVE = "ok", "below", "in-progress", "inactive"
 ORDER_KEYS = ("field", "kind", "unit", "year", "name")
 DEFAULT_ORDER = ("field", "name")
-
-
-class ReferenceDateError(ValueError):
-    pass
-
-
-def reference_date(environ: Mapping[str, str], today: datetime.date) -> datetime.date:
-    """The day the figures are as of: SOURCE_DATE_EPOCH (seconds since 1970, UTC) when set, else the
-    date of the checked-out commit, else `today`. Pages show this date, so the same input (the same
-    commit) builds the same bytes on any day, as reproducible-builds.org recommends."""
-    value = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return last_commit_date() or today
-    try:
-        return datetime.datetime.fromtimestamp(int(value), tz=datetime.UTC).date()
-    except (ValueError, OverflowError, OSError) as error:
-        raise ReferenceDateError(f"SOURCE_DATE_EPOCH “{value}” không phải là một số giây hợp lệ") from error
-
-
-def last_commit_date() -> datetime.date | None:
-    """Committer date of HEAD of the project's Git checkout, or None outside one."""
-    try:
-        found = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=PROJECT_ROOT, capture_output=True,
-                               text=True, timeout=10, check=False)
-        return datetime.datetime.fromtimestamp(int(found.stdout.strip()), tz=datetime.UTC).date()
-    except (OSError, ValueError, subprocess.SubprocessError):
-        return None
 
 
 def counted(profiles: list[Profile]) -> list[Profile]:

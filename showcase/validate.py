@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .clock import consent_deadline
 from .config import Plan, Project
 from .diagnostics import Diagnostic, fragment, join
 from .images import inspect_photo, max_pixels_text
@@ -336,22 +337,6 @@ def validate_profile(parsed: ParsedFile, project: Project, content_dir: Path, re
         draft=values.get("draft", False), withdrawn=values.get("withdrawn", False),
     )
     return profile, diagnostics
-
-
-def consent_deadline() -> datetime.date:
-    """The latest acceptable consent date: the build's reference day (SOURCE_DATE_EPOCH) or today, whichever is later.
-
-    A SOURCE_DATE_EPOCH in the past (a reproducible rebuild, a report "as of" a date) must not turn
-    consents signed since then into errors; a consent dated after today is always one.
-    """
-    today = datetime.date.today()
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        try:
-            return max(today, datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date())
-        except (OverflowError, OSError, ValueError):
-            return today
-    return today
 
 
 def _check_consent(checker: _ProfileChecker, parsed: ParsedFile, values: dict, project: Project, photo: str | None) -> None:

@@ -1,5 +1,6 @@
 """Build speed machinery: cache, parallelism and incremental writes never change the output."""
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -74,7 +75,7 @@ def test_deleted_or_corrupt_cache_changes_nothing_but_time(scratch, tmp_path):
     pipeline.build(content, out, project, include_drafts=False, cache_dir=cache, jobs=1)
     reference = cold(content, scratch, tmp_path / "reference")
     stores = sorted(cache.glob("*.pickle"))
-    assert {path.name.split("-")[0] for path in stores} == {"profiles", "pages"}
+    assert {path.name.split("-")[0] for path in stores} == {"profiles", "pages", "stamp"}
     for damage in (b"", b"\x80\x05garbage", b"not a pickle at all"):
         for store in stores:
             store.write_bytes(damage)
@@ -84,6 +85,46 @@ def test_deleted_or_corrupt_cache_changes_nothing_but_time(scratch, tmp_path):
     shutil.rmtree(cache)
     pipeline.build(content, out, project, include_drafts=False, cache_dir=cache, jobs=1)
     assert tree(out) == reference
+
+
+def age(*folders: Path) -> None:
+    """Date every file back an hour, as files are when an editor saves and builds later."""
+    for folder in folders:
+        for path in folder.rglob("*"):
+            os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 3_600_000_000_000))
+
+
+def test_unchanged_build_answers_from_the_stamp_without_reading(scratch, tmp_path):
+    content = generate(tmp_path / "content", 6, seed=4, project=load_project(scratch))
+    cache, out = tmp_path / "cache", tmp_path / "public"
+    age(content, scratch)
+
+    def build():
+        return pipeline.build(content, out, load_project(scratch), include_drafts=False, cache_dir=cache, jobs=1)
+
+    first, pages = build()
+    reference = tree(out)
+    again, pages_again = build()
+    assert again.published_count == first.profile_count == 6 and not again.profiles  # nothing was read
+    assert again.diagnostics == first.diagnostics and pages_again == pages and tree(out) == reference
+
+    edited = sorted(content.rglob("ho-so-*.md"))[2]  # same size, an hour older than before: still seen
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("name: \"", "name: \"Z", 1).replace("\n\n", "\n", 1), encoding="utf-8")
+    age(content)
+    changed, _ = build()
+    assert changed.published_count is None and len(changed.profiles) == 6
+    assert tree(out) == cold(content, scratch, tmp_path / "reference-edit")
+
+    (out / sorted(tree(out))[0]).write_bytes(b"damaged")  # the output was touched: rebuilt, not trusted
+    repaired, _ = build()
+    assert repaired.published_count is None and tree(out) == cold(content, scratch, tmp_path / "reference-edit-2")
+
+    with (scratch / "layouts" / "profile.html").open("a", encoding="utf-8") as handle:  # just saved: too fresh to trust
+        handle.write("<!-- vừa sửa -->\n")
+    build()
+    fresh, _ = build()
+    assert fresh.published_count is None
 
 
 def test_cache_sees_a_fixed_error_and_a_new_photo(scratch, tmp_path):
