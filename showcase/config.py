@@ -133,6 +133,7 @@ class Site:
     latest_count: int
     paths: dict[str, str]
     extra: dict = field(default_factory=dict)
+    feed_count: int = 50
 
     @property
     def origin(self) -> str:
@@ -357,7 +358,7 @@ def load_site(path: Path, root: Path, base_url: str | None) -> tuple[Site | None
         return None, check.problems
     known = {
         "department", "province", "base_url", "section_path", "title", "description", "language",
-        "per_page", "latest_count", "paths",
+        "per_page", "latest_count", "paths", "feed_count",
     }
     url = base_url or check.require(data, "base_url", str, "site.yaml")
     if url and urlsplit(url).scheme not in ("http", "https"):
@@ -372,6 +373,9 @@ def load_site(path: Path, root: Path, base_url: str | None) -> tuple[Site | None
     per_page = check.optional(data, "per_page", int, 12)
     if per_page < 1:
         check.fail(fragment("cfg.per_page"))
+    feed_count = check.optional(data, "feed_count", int, 50)
+    if feed_count < 1:
+        check.fail(fragment("cfg.feed_count"))
     site = Site(
         department=check.require(data, "department", str, "site.yaml"),
         province=check.require(data, "province", str, "site.yaml"),
@@ -384,6 +388,7 @@ def load_site(path: Path, root: Path, base_url: str | None) -> tuple[Site | None
         latest_count=check.optional(data, "latest_count", int, 6),
         paths=paths,
         extra={key: value for key, value in data.items() if key not in known},
+        feed_count=feed_count,
     )
     return (None, check.problems) if check.problems else (site, [])
 

@@ -102,6 +102,7 @@ def dashboard_pages(profiles: list[Profile], project: Project, common: dict, tod
     profile_urls = {p.slug: urls.profile(p.slug) for p in counted(profiles)}
     pages: list[Page] = []
     plan_views = []
+    yearbook_entries: dict[int, dict] = {}
     for plan in reversed(project.plans):
         table = coverage(profiles, plan, project, today)
         for row in table["rows"]:
@@ -130,13 +131,13 @@ def dashboard_pages(profiles: list[Profile], project: Project, common: dict, tod
             }))
             pages.append(_yearbook_page(
                 profiles, project, plan, urls, dash, base, milestone.id, milestone.label,
-                milestone.covers_start, milestone.covers_end, order))
+                milestone.covers_start, milestone.covers_end, order, yearbook_entries))
         yearbooks = []
         for column in table["years"]:
             if column["count"] and year_status(column["year"], today) != "future":
                 yearbooks.append({"year": column["year"], "url": dash.yearbook(column["year"])})
                 pages.append(_yearbook_page(profiles, project, plan, urls, dash, base, column["year"],
-                                            f"Năm {column['year']}", column["year"], column["year"], order))
+                                            f"Năm {column['year']}", column["year"], column["year"], order, yearbook_entries))
         plan_views.append({"plan": plan, "table": table, "charts": charts, "shown_year": shown_year,
                            "milestones": milestones, "yearbooks": yearbooks})
     pages.insert(0, Page(dash.statistics(), "statistics.html", {
@@ -151,15 +152,25 @@ def demote_headings(html: str, levels: int) -> str:
     return re.sub(r"<(/?)h([1-6])\b", lambda match: f"<{match[1]}h{min(int(match[2]) + levels, 6)}", html)
 
 
-def _yearbook_page(profiles, project, plan, urls, dash, base, key, period_label, start, end, order) -> Page:
+def _yearbook_entry(profile: Profile, plan, project: Project, urls: Urls) -> dict:
+    detail = profile_detail(profile, plan, project, urls)
+    detail["anchor"] = f"dien-hinh-{profile.slug}"
+    detail["body_html"] = demote_headings(detail["body_html"], 2)
+    photo = detail.get("photo")
+    detail["photo_src"] = (photo.get("src") or photo.get("url")) if isinstance(photo, dict) else None
+    detail["photo_alt"] = (photo.get("alt") or profile.photo_alt or "") if isinstance(photo, dict) else ""
+    return detail
+
+
+def _yearbook_page(profiles, project, plan, urls, dash, base, key, period_label, start, end, order, entries: dict) -> Page:
+    """`entries`: id(profile) → its yearbook entry, shared by the yearbooks of a build (a profile is in
+    its year's yearbook and in every milestone's that covers the year: made once, not three times)."""
     members = order_profiles(period_profiles(profiles, plan, start, end), plan, order)
-    details = [profile_detail(p, plan, project, urls) for p in members]
-    for profile, detail in zip(members, details, strict=True):
-        detail["anchor"] = f"dien-hinh-{profile.slug}"
-        detail["body_html"] = demote_headings(detail["body_html"], 2)
-        photo = detail.get("photo")
-        detail["photo_src"] = (photo.get("src") or photo.get("url")) if isinstance(photo, dict) else None
-        detail["photo_alt"] = (photo.get("alt") or profile.photo_alt or "") if isinstance(photo, dict) else ""
+    details = []
+    for profile in members:
+        if id(profile) not in entries:
+            entries[id(profile)] = _yearbook_entry(profile, plan, project, urls)
+        details.append(entries[id(profile)])
     grouped = order[0] == "field"
     groups: list[dict] = []
     for detail in details:

@@ -222,9 +222,10 @@ def robots(project: Project) -> bytes:
 
 
 def discovery_files(pages: list[Page], project: Project) -> dict[str, bytes]:
-    """The feeds list every published profile, newest first; the sitemap every published page."""
+    """The feeds list the newest published profiles (`feed_count` in data/site.yaml), as Hugo's and
+    Zola's feed limits do: readers poll them, so they stay small; the sitemap lists every published page."""
     profiles = [page.context["profile"] for page in pages if isinstance(page.context.get("profile"), dict)]
-    profiles = newest_first(profiles)
+    profiles = newest_first(profiles)[: project.site.feed_count]
     home = project.site.origin + project.site.prefix
     paths = file_paths(project)
     return {

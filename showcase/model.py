@@ -15,7 +15,7 @@ from itertools import islice
 from babel.dates import format_date
 
 from .config import Plan, Project
-from .text import dd_words, fold, person_sort_key, title_sort_key
+from .text import fold, person_sort_key, title_sort_key
 from .validate import Profile
 
 TAXONOMIES = ("field", "unit", "year", "kind")
@@ -132,9 +132,8 @@ def profile_detail(profile: Profile, plan: Plan, project: Project, urls: Urls, p
                     stage.order <= plan.stages[profile.stage].order} for stage in plan.stages.values()],
         "nominated": [plan.milestones[item].label for item in profile.nominated],
         "body_html": profile.body_html,
-        # Search: `đ` does not fold in Pagefind, so the folded words with đ are indexed as hidden text.
-        "search_dd_name": dd_words(profile.name, project.units[profile.unit].name, profile.position),
-        "search_dd_text": dd_words(profile.summary, *profile.achievements, profile.body),
+        "search_dd_name": profile.search_dd_name,
+        "search_dd_text": profile.search_dd_text,
         "canonical": urls.absolute(urls.profile(profile.slug)),
         "source": profile.rel_path,
         "photo": photo,

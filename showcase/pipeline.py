@@ -27,6 +27,7 @@ from .parallel import parallel_map
 from .reader import read_profile
 from .render import fingerprint_assets, make_environment, render_pages
 from .search import SearchIndexError, build_index
+from .text import dd_words
 from .uptodate import Freshness, build_inputs, default_cache_dir
 from .uptodate import check as check_freshness
 from .validate import Profile, check_collisions, validate_profile
@@ -100,6 +101,8 @@ def analyse_profile(path: Path, data: bytes, project: Project, content_dir: Path
     profile, diagnostics = validate_profile(parsed, project, content_dir, rel_path)
     if profile is not None:
         profile.body_html = renderer.render(profile.body)
+        profile.search_dd_name = dd_words(profile.name, project.units[profile.unit].name, profile.position)
+        profile.search_dd_text = dd_words(profile.summary, *profile.achievements, profile.body)
     return profile, diagnostics, _photo_dependency(parsed, content_dir, rel_path)
 
 

@@ -10,6 +10,7 @@ import hashlib
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from .model import Page
 from .parallel import parallel_map
@@ -51,8 +52,27 @@ def make_environment(layouts_dir: Path, asset_urls: dict[str, str]) -> jinja2.En
         return asset_urls[relative]
 
     environment.globals["asset"] = asset
+    environment.globals["card_html"] = _card_renderer(environment)
     environment.filters["number"] = lambda value: f"{value:,}".replace(",", ".")
     return environment
+
+
+def _card_renderer(environment: jinja2.Environment):
+    """`card_html(card, heading)`: `partials/card.html` rendered once per card and heading level, however
+    many listings and related-profile asides show it (each profile's card is on five listings or more
+    and on eight profile pages). The card dicts are shared by all pages of a build, so their identity
+    is the key; each is kept alive with its HTML, so an identity is never reused within the build."""
+    rendered: dict[tuple[int, str], tuple[dict, Markup]] = {}
+
+    def card_html(card: dict, heading: str = "h3") -> Markup:
+        key = (id(card), heading)
+        found = rendered.get(key)
+        if found is None:
+            html = Markup(environment.get_template("partials/card.html").render(card=card, card_heading=heading))
+            found = rendered[key] = (card, html)
+        return found[1]
+
+    return card_html
 
 
 RENDER_SPAN = 40  # pages per task sent to a worker

@@ -54,6 +54,10 @@ class Profile:
     withdrawn: bool = False
     body_html: str = ""
     slug_line: int = 1
+    # Search: Pagefind does not fold `đ`, so the words with đ are indexed in folded form as hidden text
+    # (see text.dd_words). Computed with the Markdown, once per profile, in the cached analysis stage.
+    search_dd_name: str = ""
+    search_dd_text: str = ""
 
 
 _TYPE_NAMES = {

@@ -306,6 +306,27 @@ def test_atom_feed_lists_every_published_profile_newest_first(built_site):
             assert (built_site / enclosure.get("href").removeprefix(ORIGIN).lstrip("/")).exists()
 
 
+def test_feeds_keep_only_the_newest_profiles(tmp_path):
+    root = tmp_path / "project"
+    for part in ("data", "layouts", "static"):
+        shutil.copytree(ROOT / part, root / part)
+    site_file = root / "data" / "site.yaml"
+    site_file.write_text(site_file.read_text(encoding="utf-8").replace("feed_count: 50", "feed_count: 3"), encoding="utf-8")
+    from showcase.config import load_project
+    from showcase.feeds import newest_first
+
+    project = load_project(root)
+    result = pipeline.load_content(ROOT / "content", project, cache_dir=None)
+    pages, files = pipeline.render_site(result, project, include_drafts=False)
+    everyone = newest_first([page.context["profile"] for page in pages if isinstance(page.context.get("profile"), dict)])
+    assert len(everyone) > 3
+    newest = [profile["canonical"] for profile in everyone[:3]]
+    feed = json.loads(files[PREFIX.lstrip("/") + "feed.json"])
+    assert [item["id"] for item in feed["items"]] == newest
+    atom = ET.fromstring(files[PREFIX.lstrip("/") + "feed.xml"])
+    assert [entry.find(f"{ATOM}id").text for entry in atom.findall(f"{ATOM}entry")] == newest
+
+
 def test_json_feed_lists_every_published_profile(built_site):
     feed = json.loads((built_site / PREFIX.strip("/") / "feed.json").read_text(encoding="utf-8"))
     assert feed["version"] == JSON_FEED_VERSION == "https://jsonfeed.org/version/1.1"
