@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from html import unescape
 from urllib.parse import unquote, urlsplit
 
@@ -29,6 +30,22 @@ _MARKUP = re.compile(
 _ATTRIBUTE = re.compile(r"([^\s/>\"'=][^\s/>=]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")
 _RAW_TEXT = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I)}
 _LINKY = re.compile(r"href|src|poster|action", re.I)
+# A run of what cannot hold a link, skipped by the regex engine in one step instead of a Python loop
+# turn per tag: text, end tags, a "<" that starts no tag, and start tags (not script/style) in whose
+# attributes (quoted values included, as _LINKY reads them) none of the link attribute names appears. It stops before
+# anything the scan above must look at, so both read the page the same way (tests compare them).
+# Possessive (no backtracking): a tag is skipped only when _MARKUP's first, greedy reading of it is
+# the whole tag; any other tag is left to _MARKUP, which reads it as before.
+# Only a character that can begin a link name (h, s, p, a) pays for the look-ahead.
+_NAME_START = "hHsSpPaA"
+_SAFE = rf"(?:[^>\"'{_NAME_START}]|(?!(?i:href|src|poster|action))[{_NAME_START}])"
+_SAFE_IN_DOUBLE = rf"(?:[^\"{_NAME_START}]|(?!(?i:href|src|poster|action))[{_NAME_START}])"
+_SAFE_IN_SINGLE = rf"(?:[^'{_NAME_START}]|(?!(?i:href|src|poster|action))[{_NAME_START}])"
+_BORING = re.compile(
+    r"(?:[^<]+"
+    r"|<(?=[^a-zA-Z!?])"
+    rf"|<(?!(?i:script|style)\b)[a-zA-Z][^\s/>]*+(?:{_SAFE}|\"{_SAFE_IN_DOUBLE}*+\"|'{_SAFE_IN_SINGLE}*+')*+>"
+    r")*")
 
 
 def links_of(html: str) -> list[tuple[str, int]]:
@@ -38,12 +55,16 @@ def links_of(html: str) -> list[tuple[str, int]]:
     and about ten times faster: tags without a link attribute are passed over by one regex step."""
     found: list[tuple[str, int]] = []
     line, counted = 1, 0  # line of html[counted]
-    position = 0
-    search = _MARKUP.search
+    position, size = 0, len(html)
+    skip, at = _BORING.match, _MARKUP.match
     while True:
-        match = search(html, position)
-        if match is None:
+        position = skip(html, position).end()
+        if position >= size:
             break
+        match = at(html, position)
+        if match is None:  # a "<" that starts nothing the scan reads (e.g. "<" at the very end)
+            position += 1
+            continue
         position = match.end()
         name = match.group(1)
         if name is None:
@@ -77,6 +98,17 @@ def links_of(html: str) -> list[tuple[str, int]]:
 
 def resolve(link: str, page: str) -> str | None:
     """The output path a link points to, or None when it is not ours to check (another site, an anchor)."""
+    if link.startswith("/") and not link.startswith("//"):  # site-absolute: the same wherever it appears
+        return _resolve_absolute(link)
+    return _resolve(link, page)
+
+
+@lru_cache(maxsize=65536)  # pure; navigation and card links recur on thousands of pages
+def _resolve_absolute(link: str) -> str | None:
+    return _resolve(link, "")
+
+
+def _resolve(link: str, page: str) -> str | None:
     parts = urlsplit(link.strip())
     if parts.netloc or (parts.scheme and parts.scheme.lower() in _EXTERNAL_SCHEMES):
         return None

@@ -50,6 +50,11 @@ HARD_CASES = [
     '<img srcset="/e-1.png 1x,\n /e-2.png 2x" src="/e.png">\n\n<link rel=preload imagesrcset="/f.avif 400w, /f2.avif 800w">',
     '<!DOCTYPE html>\n<style>a[href="/g/"]{}</style><form action="/h/"><video poster="/i.jpg"></video>',
     '<a\n  class="x"\n  href="/j/"\n>multi-line tag</a><br/><a href="/k/"/>',
+    '<p title="a <!-- b">x</p><a href="/l/">y</a><p title=\'-->\'>z</p>',
+    '<span data-x="href=/no/">t</span><a title="src>" href="/m/">u</a><a data-src="/n/" HREF = "/o/">',
+    '<div class="a"><STYLE>p{}</STYLE><Script>var a="<a href=/p/>"</Script></div><a href="/q/">',
+    'a < b and c <d <a href="/r/"> <scripts src="/s/"></scripts> <script-x src="/t/"> <',
+    '<p>no links at all</p>' * 3 + '<a href="/u/">' + '<i>x</i>' * 5 + '<img src="/v.png">',
 ]
 
 
