@@ -207,6 +207,7 @@ class PageManifest:
     build_key: str = ""  # the inputs of the whole build that made these files
     page_count: int = 0
     links: dict = field(default_factory=dict)  # content key of a page → the link targets found in it
+    render_keys: dict = field(default_factory=dict)  # path → the render key of the page published there
 
     @classmethod
     def open(cls, cache_dir: Path | None, out_dir: Path) -> PageManifest:
@@ -217,7 +218,9 @@ class PageManifest:
         stored = _load(path, owner)
         entries = stored.get("files") if isinstance(stored.get("files"), dict) else {}
         links = stored.get("links") if isinstance(stored.get("links"), dict) else {}
-        return cls(path, owner, entries, str(stored.get("build_key", "")), int(stored.get("page_count", 0) or 0), links)
+        render_keys = stored.get("render_keys") if isinstance(stored.get("render_keys"), dict) else {}
+        return cls(path, owner, entries, str(stored.get("build_key", "")), int(stored.get("page_count", 0) or 0), links,
+                   render_keys)
 
     def intact(self, out_dir: Path) -> bool:
         """Every recorded file is still there, untouched, and nothing else was added."""
@@ -232,13 +235,15 @@ class PageManifest:
         entry = self.entries.get(relative)
         return entry is not None and entry[0] == key and stat_signature(out_dir / relative) == entry[1]
 
-    def record(self, out_dir: Path, keys: dict[str, str], build_key: str, page_count: int, links: dict | None = None) -> None:
+    def record(self, out_dir: Path, keys: dict[str, str], build_key: str, page_count: int, links: dict | None = None,
+               render_keys: dict | None = None) -> None:
         self.entries = {relative: (key, stat_signature(out_dir / relative)) for relative, key in keys.items()}
         self.build_key, self.page_count = build_key, page_count
         self.links = links if links is not None else self.links
+        self.render_keys = render_keys if render_keys is not None else {}
         if self.path is not None:
             _save(self.path, self.owner, {"files": self.entries, "build_key": build_key, "page_count": page_count,
-                                          "links": self.links})
+                                          "links": self.links, "render_keys": self.render_keys})
 
 
 # --- stamps -------------------------------------------------------------------------------

@@ -23,9 +23,10 @@ from .linkcheck import check_links, check_links_cached  # noqa: F401 - check_lin
 from .markup import MarkdownRenderer
 from .metadata import json_ld
 from .model import Page, build_site, is_published
+from .output import OutputFiles
 from .parallel import parallel_map
 from .reader import read_profile
-from .render import fingerprint_assets, make_environment, render_pages
+from .render import fingerprint_assets, make_environment, render_key, render_pages
 from .search import SearchIndexError, build_index
 from .text import dd_words
 from .uptodate import Freshness, build_inputs, default_cache_dir
@@ -226,20 +227,42 @@ def render_photos(result: ContentResult, project: Project, include_drafts: bool)
 
 
 def render_site(result: ContentResult, project: Project, include_drafts: bool,
-                today: datetime.date | None = None, preview: bool = False) -> tuple[list[Page], dict[str, bytes]]:
-    """Every file of the site in memory, with the host's `_headers` and `_redirects`."""
+                today: datetime.date | None = None, preview: bool = False,
+                published: tuple[Path, PageManifest] | None = None) -> tuple[list[Page], OutputFiles]:
+    """Every file of the site, with the host's `_headers` and `_redirects`. With `published` (the output
+    folder and its manifest), a page whose render key is the one its published copy was made with, and
+    whose copy is untouched, is kept instead of rendered (see output.OutputFiles)."""
     today = today or reference_date(os.environ, datetime.date.today())
     ancestors, _ = publish.frame_ancestors(project)
     photos, photo_files = render_photos(result, project, include_drafts)
     pages = build_site(result.profiles, project, result.intro, include_drafts, today, photos)
     not_found = next(page for page in pages if page.template == "404.html")
     pages.append(Page(publish.gone_url(project), "gone.html", {**not_found.context, "page_title": "Hồ sơ đã được gỡ", "canonical": None}))
-    asset_urls, files = fingerprint_assets(project.static_dir, project.site.prefix)
+    asset_urls, assets = fingerprint_assets(project.static_dir, project.site.prefix)
+    files = OutputFiles(published[0] if published else None, assets)
     files.update(photo_files)
     environment = make_environment(project.layouts_dir, asset_urls)
-    environment.globals.update(discovery=head_links(project), json_ld=json_ld)
+    discovery = head_links(project)
+    environment.globals.update(discovery=discovery, json_ld=json_ld)
     environment.globals["preview"] = preview
-    files.update(render_pages(pages, environment))
+    # Everything every page sees besides its own context: the templates, the assets, the code.
+    environment_key = hash_parts(tree_version(project.layouts_dir), repr(sorted(asset_urls.items())), repr(discovery),
+                                 str(preview), generator_version())
+    files.render_keys = {page.output_path: render_key(page, environment_key) for page in pages}
+    kept: dict[str, str] = {}
+    if published is not None:
+        out_dir, manifest = published
+        for path, key in files.render_keys.items():
+            entry = manifest.entries.get(path)
+            if entry is not None and manifest.render_keys.get(path) == key and manifest.unchanged(out_dir, path, entry[0]):
+                kept[path] = entry[0]
+    rendered = render_pages([page for page in pages if page.output_path not in kept], environment)
+    for page in pages:  # in page order, kept or not: the files' order never depends on what was cached
+        path = page.output_path
+        if path in kept:
+            files.keep(path, kept[path])
+        else:
+            files[path] = rendered[path]
     files.update(discovery_files(pages, project))
     if project.site.prefix != "/":
         files["index.html"] = environment.get_template("redirect.html").render(
@@ -249,17 +272,23 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
     return pages, files
 
 
-def publish_changed(files: dict[str, bytes], out_dir: Path, manifest: PageManifest, build_key: str, pages: int,
+def file_keys(files: OutputFiles, only_html: bool = False) -> dict[str, str]:
+    """Path → content key; a kept file's key is known without reading it."""
+    return {path: files.kept_key(path) or content_key(files[path]) for path in files
+            if not only_html or path.endswith(".html")}
+
+
+def publish_changed(files: OutputFiles, out_dir: Path, manifest: PageManifest, build_key: str, pages: int,
                     links: dict | None = None, hashed: dict[str, str] | None = None) -> None:
     """Write only files whose bytes changed: the others are hard-linked from the published folder into
     the staging folder, then the atomic swap as always; nothing at all when no byte changed."""
     hashed = hashed or {}
-    keys = {relative: hashed.get(relative) or content_key(data) for relative, data in files.items()}
-    unchanged = [relative for relative, key in keys.items() if manifest.unchanged(out_dir, relative, key)]
+    keys = {path: hashed.get(path) or files.kept_key(path) or content_key(files[path]) for path in files}
+    unchanged = [path for path, key in keys.items() if manifest.unchanged(out_dir, path, key)]
     if len(unchanged) != len(keys) or set(keys) != set(manifest.entries) or not manifest.intact(out_dir):
-        kept = set(unchanged)
-        write_tree({relative: data for relative, data in files.items() if relative not in kept}, out_dir, unchanged)
-    manifest.record(out_dir, keys, build_key, pages, links)
+        same = set(unchanged)
+        write_tree({path: files[path] for path in files if path not in same}, out_dir, unchanged)
+    manifest.record(out_dir, keys, build_key, pages, links, files.render_keys)
 
 
 def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bool,
@@ -286,14 +315,14 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
         result.diagnostics += publish.frame_ancestors(project)[1]
         freshness.record(out_dir, result.diagnostics, result.files, result.profile_count, manifest.page_count)
         return result, manifest.page_count
-    pages, files = render_site(result, project, include_drafts, today, preview)
+    pages, files = render_site(result, project, include_drafts, today, preview, published=(out_dir, manifest))
     # The search index (an external process, mostly) is made while this process checks the links;
     # it joins the same files mapping afterwards, so the atomic swap covers it.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search") as background:
         search = background.submit(build_index, files, project.site.prefix, project.site.language,
                                    project.root / ".cache" / "search")
         # Pages whose bytes a previous build checked only have their link targets looked up again.
-        page_keys = {relative: content_key(data) for relative, data in files.items() if relative.endswith(".html")}
+        page_keys = file_keys(files, only_html=True)
         broken, links = check_links_cached(files, project.site.prefix, page_keys, manifest.links)
         result.diagnostics += publish.frame_ancestors(project)[1] + broken
         try:

@@ -7,6 +7,7 @@ output path → bytes. Nothing is written to disk here.
 from __future__ import annotations
 
 import hashlib
+import pickle
 from pathlib import Path
 
 import jinja2
@@ -87,6 +88,16 @@ def _render_span(state: tuple, span: tuple[int, int]) -> list[bytes]:
     pages, environment = state
     return [environment.get_template(page.template).render(page=page, **page.context).encode("utf-8")
             for page in pages[span[0]:span[1]]]
+
+
+def render_key(page: Page, environment_key: str) -> str:
+    """What a page's bytes depend on: the environment (templates, assets, code) and its own template,
+    path and context. The context is pickled whole: same bytes, same page (contexts are built the same
+    way on every run, so equal inputs pickle equally, whatever the hash seed; tested)."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{environment_key}\0{page.template}\0{page.output_path}\0".encode())
+    digest.update(pickle.dumps(page.context, protocol=5))
+    return digest.hexdigest()
 
 
 def render_pages(pages: list[Page], environment: jinja2.Environment, jobs: int | None = None) -> dict[str, bytes]:

@@ -1,9 +1,16 @@
 """Write the built site atomically: all of it or nothing.
 
-Files go to a fresh sibling folder first; only when every file is written is it
-swapped with the published folder in one `renameat2(RENAME_EXCHANGE)` call (Linux),
-so a reader, or a build killed at any moment, sees either the old site or the new
-one, never a mix.
+Files go to a sibling folder first; only when every file is written is it swapped with
+the published folder in one `renameat2(RENAME_EXCHANGE)` call (Linux), so a reader, or a
+build killed at any moment, sees either the old site or the new one, never a mix.
+
+After the swap the previous site is not deleted but kept beside the output as the
+"spare" (`.public.spare`), and the next build brings the spare up to date instead of
+making a whole tree again: at 10,000 profiles that is 14,000 folders not created and
+24,000 files not linked, then not deleted. Nothing in the spare is trusted: every file
+that must be unchanged is checked to be the published file itself (same inode), every
+other file is written anew, and whatever the new site does not have is removed. A build
+killed while updating the spare leaves the published site untouched.
 """
 
 from __future__ import annotations
@@ -45,8 +52,12 @@ def _staging_dirs(out_dir: Path) -> list[Path]:
     return sorted(out_dir.parent.glob(f".{out_dir.name}.staging-*"))
 
 
+def spare_dir(out_dir: Path) -> Path:
+    return out_dir.with_name(f".{out_dir.name}.spare")
+
+
 def clean_stale_staging(out_dir: Path) -> None:
-    """Remove what a killed build left beside the output folder."""
+    """Remove what a killed build left beside the output folder (the spare is kept: it is checked on use)."""
     for stale in _staging_dirs(out_dir):
         shutil.rmtree(stale, ignore_errors=True)
 
@@ -72,7 +83,7 @@ def _safe_relative(relative: str) -> bool:
     return bool(relative) and not relative.startswith("/") and ".." not in parts and "" not in parts and "\0" not in relative
 
 
-def _keep(source: Path, target: Path) -> None:
+def _keep(source: str, target: str) -> None:
     """Carry an unchanged published file into the new tree: a hard link, or a copy where links fail."""
     try:
         os.link(source, target)
@@ -95,30 +106,19 @@ def write_tree(files: dict[str, bytes], out_dir: Path, unchanged: Iterable[str] 
 
 def _write_locked(files: dict[str, bytes], out_dir: Path, unchanged: list[str]) -> None:
     clean_stale_staging(out_dir)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
-    stamp = _source_date()
-    made: set[Path] = {staging}
+    spare = spare_dir(out_dir)
+    reuse = out_dir.is_dir() and spare.is_dir() and not spare.is_symlink()
+    staging = spare if reuse else Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     try:
-        for relative in sorted(files):
-            target = staging / relative
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(files[relative])
-            if stamp is not None:
-                os.utime(target, (stamp, stamp))
-        for relative in unchanged:
-            target = staging / relative
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            _keep(out_dir / relative, target)
+        _fill(os.fspath(staging), files, os.fspath(out_dir), unchanged, reuse)
         os.chmod(staging, 0o755)
         if not out_dir.exists():
             os.rename(staging, out_dir)
             return
         if _exchange(staging, out_dir):
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging != spare:  # the previous site, now at `staging`, is the next build's spare
+                shutil.rmtree(spare, ignore_errors=True)
+                os.rename(staging, spare)
             return
         # No atomic exchange on this system: the narrowest window we can get.
         retired = staging.with_name(staging.name + "-old")
@@ -126,5 +126,66 @@ def _write_locked(files: dict[str, bytes], out_dir: Path, unchanged: list[str]) 
         os.rename(staging, out_dir)
         shutil.rmtree(retired, ignore_errors=True)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        if not reuse:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise  # a half-updated spare is harmless: the next build checks all of it
+
+
+def _fill(root: str, files: dict[str, bytes], live: str, unchanged: list[str], reuse: bool) -> None:
+    """Make `root` hold exactly `files` plus hard links to the `unchanged` files of `live`."""
+    wanted = set(files).union(unchanged)
+    folders = {""}
+    for relative in wanted:
+        folder = relative.rpartition("/")[0]
+        while folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    if reuse:
+        _remove_unwanted(root, wanted, folders)
+    for folder in sorted(folders):  # a parent sorts before its children
+        if folder:
+            try:
+                os.mkdir(f"{root}/{folder}")
+            except FileExistsError:
+                if not os.path.isdir(f"{root}/{folder}") or os.path.islink(f"{root}/{folder}"):
+                    os.unlink(f"{root}/{folder}")
+                    os.mkdir(f"{root}/{folder}")
+    stamp = _source_date()
+    for relative in sorted(files):
+        target = f"{root}/{relative}"
+        if reuse and os.path.lexists(target):
+            os.unlink(target)  # it may be a hard link to the published file: never write through it
+        _write_file(target, files[relative])
+        if stamp is not None:
+            os.utime(target, (stamp, stamp))
+    for relative in unchanged:
+        target, source = f"{root}/{relative}", f"{live}/{relative}"
+        if reuse:
+            try:
+                if os.lstat(target).st_ino == os.stat(source).st_ino:
+                    continue  # already the published file itself
+                os.unlink(target)
+            except FileNotFoundError:
+                pass
+        _keep(source, target)
+
+
+def _write_file(path: str, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
+def _remove_unwanted(root: str, wanted: set[str], folders: set[str]) -> None:
+    """Delete from the spare every file and folder the new site does not have."""
+    for directory, subdirs, names in os.walk(root, topdown=False):
+        relative_dir = os.path.relpath(directory, root)
+        prefix = "" if relative_dir == "." else relative_dir + "/"
+        for name in names:
+            if prefix + name not in wanted:
+                os.unlink(f"{directory}/{name}")
+        for name in subdirs:
+            path = f"{directory}/{name}"
+            if os.path.islink(path):
+                os.unlink(path)
+            elif prefix + name not in folders:
+                shutil.rmtree(path, ignore_errors=True)

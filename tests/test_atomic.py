@@ -74,19 +74,34 @@ def test_failure_while_writing_leaves_output_and_no_debris(tmp_path, monkeypatch
     writer.write_tree({"a/index.html": b"cu", "b.txt": b"1"}, out)
     before = tree_hash(out)
     written = []
-    real = Path.write_bytes
+    real = writer._write_file
 
-    def failing(self, data):
-        written.append(self)
-        if len(written) == 3:
+    def failing(path, data):
+        written.append(path)
+        if len(written) % 10 == 3:
             raise OSError(28, "No space left on device")
-        return real(self, data)
+        return real(path, data)
 
-    monkeypatch.setattr(Path, "write_bytes", failing)
+    monkeypatch.setattr(writer, "_write_file", failing)
     with pytest.raises(OSError):
         writer.write_tree({f"p/{n}/index.html": b"moi" for n in range(10)}, out)
-    monkeypatch.undo()
     assert tree_hash(out) == before and debris(out) == []
+    # Once a build has swapped, the previous site is the spare the next build updates: a failure
+    # while updating it leaves the published site as it was too, and the build after it is exact.
+    monkeypatch.undo()
+    writer.write_tree({"a/index.html": b"cu", "b.txt": b"2", "c/d/e.txt": b"3"}, out)
+    assert writer.spare_dir(out).is_dir()
+    before = tree_hash(out)
+    monkeypatch.setattr(writer, "_write_file", failing)
+    written.clear()
+    with pytest.raises(OSError):
+        writer.write_tree({f"p/{n}/index.html": b"moi" for n in range(10)}, out, ["a/index.html"])
+    assert tree_hash(out) == before and debris(out) == []
+    monkeypatch.undo()
+    writer.write_tree({"p/1/index.html": b"moi", "b.txt": b"4"}, out, ["a/index.html"])
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == {
+        "p/1/index.html": b"moi", "b.txt": b"4", "a/index.html": b"cu"}
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()) == ["a", "p", "p/1"]
 
 
 def test_stale_staging_from_a_killed_build_is_cleaned_and_harmless(tmp_path):

@@ -127,6 +127,27 @@ def test_unchanged_build_answers_from_the_stamp_without_reading(scratch, tmp_pat
     assert fresh.published_count is None
 
 
+def test_an_edit_renders_only_the_pages_it_changes(scratch, tmp_path):
+    from showcase.cache import PageManifest
+
+    content = generate(tmp_path / "content", 30, seed=9, project=load_project(scratch))
+    cache, out = tmp_path / "cache", tmp_path / "public"
+    project = load_project(scratch)
+    pipeline.build(content, out, project, include_drafts=False, cache_dir=cache, jobs=1)
+    edited = sorted(content.rglob("ho-so-*.md"))[4]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("\n---\n", "\n---\nMột câu mới ở đầu bài.\n\n", 1),
+                      encoding="utf-8")
+    result = pipeline.load_content(content, project, cache_dir=cache)
+    published = (out.resolve(), PageManifest.open(cache, out.resolve()))
+    pages, files = pipeline.render_site(result, project, include_drafts=False, published=published)
+    kept = files.kept
+    html_pages = [page.output_path for page in pages]
+    assert len(kept) > len(html_pages) // 2  # the other profiles' pages, most listings, the dashboard
+    assert not any(edited.stem in path for path in kept)  # the edited profile is rendered again
+    _, fresh = pipeline.render_site(result, project, include_drafts=False)
+    assert list(files) == list(fresh) and all(files[path] == fresh[path] for path in fresh)
+
+
 def test_cache_sees_a_fixed_error_and_a_new_photo(scratch, tmp_path):
     content = generate(tmp_path / "content", 3, seed=5, project=load_project(scratch))
     project, cache = load_project(scratch), tmp_path / "cache"
