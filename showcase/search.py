@@ -228,8 +228,9 @@ def run_pagefind(pages: Mapping[str, str], language: str) -> dict[str, bytes]:
             raise SearchIndexError(f"pagefind exit {done.returncode}: {output[-500:]}")
         bundle = {path.relative_to(out_dir).as_posix(): path.read_bytes() for path in sorted(out_dir.rglob("*"))
                   if path.is_file() and not _UNUSED.search(path.relative_to(out_dir).as_posix())}
-    if "pagefind.js" not in bundle:
-        raise SearchIndexError("Pagefind did not write pagefind.js")
+    for name in ("pagefind.js", "pagefind-entry.json"):  # the service client once returned before writing them
+        if not bundle.get(name):
+            raise SearchIndexError(f"Pagefind did not write {name}")
     return bundle
 
 
