@@ -21,7 +21,7 @@ bundle with the first bundle's WebAssembly, downloaded once). Below it a site ke
 search page the list; `build_index` makes the same split, both from the same years.
 
 Each shard runs the `pagefind` binary (a subprocess; no service client) on a scratch folder, in
-memory where the system has /dev/shm, holding only the indexed part of each page (the
+memory where /dev/shm has room (else on disk), holding only the indexed part of each page (the
 `data-pagefind-body` element in a minimal document with the page's language); shards that need
 indexing run side by side, at most one per core (SHOWCASE_JOBS). A test checks that the index is the
 same as from the whole pages. A site with no profile yet gets an empty bundle from Pagefind's service
@@ -199,17 +199,35 @@ def _empty_bundle(language: str, out_dir: Path) -> None:
         thread.submit(asyncio.run, write()).result()
 
 
-def scratch_root() -> str | None:
-    """Where scratch sites go: memory (/dev/shm) where there is one, since writing thousands of small
-    files to a disk costs more than indexing them (0.8 ms a file on the benchmark machine's ext4, against
-    0.03 ms); otherwise the system's temporary folder."""
+def scratch_root(needed: int = 0) -> str | None:
+    """Where scratch sites go: memory (/dev/shm) where there is one with room for `needed` bytes, since
+    writing thousands of small files to a disk costs more than indexing them (0.8 ms a file on the
+    benchmark machine's ext4, against 0.03 ms); otherwise the system's temporary folder. (Containers
+    often give /dev/shm only 64 MB.)"""
     shm = "/dev/shm"
-    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+    try:
+        free = os.statvfs(shm).f_bavail * os.statvfs(shm).f_frsize
+    except (OSError, AttributeError):
+        return None
+    return shm if free >= needed and os.access(shm, os.W_OK | os.X_OK) else None
 
 
-def run_pagefind(pages: Mapping[str, str], language: str) -> dict[str, bytes]:
-    """Index one shard: its pages (URL → indexed part) → the bundle's files (path in the bundle → bytes)."""
-    with tempfile.TemporaryDirectory(prefix="showcase-pagefind-", dir=scratch_root()) as work:
+def run_pagefind(pages: Mapping[str, str], language: str, root: str | None = None) -> dict[str, bytes]:
+    """Index one shard: its pages (URL → indexed part) → the bundle's files (path in the bundle → bytes).
+    `root`: the folder for the scratch site and bundle (scratch_root); if it fills up, the disk is used."""
+    try:
+        return _run_pagefind_in(pages, language, root)
+    except OSError as error:
+        if root is None:
+            raise SearchIndexError(f"{type(error).__name__}: {error}") from error
+    except SearchIndexError:
+        if root is None:
+            raise
+    return run_pagefind(pages, language, None)
+
+
+def _run_pagefind_in(pages: Mapping[str, str], language: str, root: str | None) -> dict[str, bytes]:
+    with tempfile.TemporaryDirectory(prefix="showcase-pagefind-", dir=root) as work:
         site_dir, out_dir = Path(work) / "site", Path(work) / BUNDLE_DIR
         for url, part in pages.items():
             target = site_dir / (url.lstrip("/") + ("index.html" if url.endswith("/") else ""))
@@ -263,8 +281,12 @@ def build_index(files: dict[str, bytes], prefix: str, language: str, cache_dir: 
             todo.append((name, entry))
     todo.sort(key=lambda item: -len(shards[item[0]]))  # the largest first: they finish together
     if todo:
-        with ThreadPoolExecutor(max_workers=max(1, min(job_count(jobs), len(todo)))) as pool:
-            made = list(pool.map(lambda item: run_pagefind(shards[item[0]], language), todo))
+        workers = max(1, min(job_count(jobs), len(todo)))
+        # Room for the largest shards running at once: scratch pages, then a bundle of about their size.
+        largest = sorted((sum(len(part) for part in shards[name].values()) for name, _ in todo), reverse=True)
+        root = scratch_root(3 * sum(largest[:workers]) + (16 << 20))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            made = list(pool.map(lambda item: run_pagefind(shards[item[0]], language, root), todo))
         for (name, entry), bundle in zip(todo, made, strict=True):
             bundles[name] = bundle
             if entry is not None:

@@ -84,9 +84,9 @@ def pagefind_runs(monkeypatch):
     runs: list[set[str]] = []
     real = search.run_pagefind
 
-    def observed(pages, language):
+    def observed(pages, language, *rest):
         runs.append(set(pages))
-        return real(pages, language)
+        return real(pages, language, *rest)
 
     monkeypatch.setattr(search, "run_pagefind", observed)
     return runs
@@ -150,7 +150,8 @@ def test_index_of_the_indexed_parts_equals_the_index_of_the_whole_pages(built_si
              for path in sorted(built_site.rglob("*.html")) if "data-pagefind-body" in path.read_text(encoding="utf-8")}
     # Pagefind numbers pages in the order it finds the files, which depends on the file system: the
     # whole pages go where run_pagefind puts its scratch pages, written in the same order.
-    with tempfile.TemporaryDirectory(dir=search.scratch_root()) as work:
+    root = search.scratch_root()
+    with tempfile.TemporaryDirectory(dir=root) as work:
         site, output = Path(work) / "site", Path(work) / "whole"
         for url, html in pages.items():
             (site / url.lstrip("/")).mkdir(parents=True)
@@ -158,7 +159,7 @@ def test_index_of_the_indexed_parts_equals_the_index_of_the_whole_pages(built_si
         subprocess.run([str(search.pagefind_binary()), "--site", str(site), "--output-path", str(output),
                         "--force-language", "vi", "--silent"], check=True, timeout=120)
         whole = {path.relative_to(output).as_posix(): path.read_bytes() for path in output.rglob("*") if path.is_file()}
-    parts = search.run_pagefind({url: indexed_part(html) for url, html in pages.items()}, "vi")
+    parts = search.run_pagefind({url: indexed_part(html) for url, html in pages.items()}, "vi", root)
     assert meaning(parts) == meaning(whole)
     assert page_count(parts) == len(pages) > 40
 
@@ -251,3 +252,11 @@ def test_shard_threshold_setting_is_checked(scratch):
         load_project(scratch)
     assert [item.code for item in error.value.diagnostics] == ["C001"]
     assert "search_shard_min" in str(error.value)
+
+
+def test_scratch_space_that_fails_falls_back_to_the_disk(tmp_path):
+    """/dev/shm can be small (64 MB in many containers): a scratch root that fails is replaced by the disk."""
+    pages = {"/a/": indexed_part('<main data-pagefind-body><h1>Đỗ Minh Đức</h1><p>Cải cách hành chính</p></main>')}
+    bundle = search.run_pagefind(pages, "vi", str(tmp_path / "not-there"))
+    assert page_count(bundle) == 1
+    assert search.scratch_root(needed=1 << 62) is None, "no memory folder has room for 4 EiB"
