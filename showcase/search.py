@@ -20,7 +20,7 @@ bundle with the first bundle's WebAssembly, downloaded once). Below it a site ke
 `<prefix>pagefind/`, so a small site costs a visitor one set of requests. `bundle_urls` gives the
 search page the list; `build_index` makes the same split, both from the same years.
 
-Each shard runs the `pagefind` binary (a subprocess; no service client) on a scratch folder, in
+Each shard runs the `pagefind` binary as a subprocess on a scratch folder, in
 memory where /dev/shm has room (else on disk), holding only the indexed part of each page (the
 `data-pagefind-body` element in a minimal document with the page's language); shards that need
 indexing run side by side, at most one per core (SHOWCASE_JOBS). A test checks that the index is the
