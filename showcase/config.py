@@ -370,6 +370,8 @@ def load_site(path: Path, root: Path, base_url: str | None) -> tuple[Site | None
     order = check.optional(data, "yearbook_order", list, [])
     if any(item not in YEARBOOK_ORDER_KEYS for item in order):
         check.fail(fragment("cfg.yearbook_order", keys=", ".join(YEARBOOK_ORDER_KEYS)))
+    if check.optional(data, "search_shard_min", int, 1) < 1:
+        check.fail(fragment("cfg.search_shard_min"))
     per_page = check.optional(data, "per_page", int, 12)
     if per_page < 1:
         check.fail(fragment("cfg.per_page"))

@@ -15,6 +15,7 @@ from itertools import islice
 from babel.dates import format_date
 
 from .config import Plan, Project
+from .search import bundle_urls, shard_threshold
 from .text import fold, person_sort_key, title_sort_key
 from .validate import Profile
 
@@ -299,7 +300,7 @@ def build_site(profiles: list[Profile], project: Project, intro: dict | None, in
     if urls.search():
         pages.append(Page(urls.search(), "search.html", {
             **common, "page_title": "Tìm kiếm điển hình", "canonical": urls.absolute(urls.search()),
-            "bundle_url": f"{site.prefix}pagefind/",
+            "bundle_urls": bundle_urls(site.prefix, [str(p.year) for p in published], shard_threshold(site.extra)),
             "filters": [{"name": taxonomy, "title": TAXONOMY_TITLES[taxonomy],
                          "options": [{**entry, "value": str(entry["id"]) if taxonomy == "year" else entry["label"]}
                                      for entry in term_entries(taxonomy)]}

@@ -27,7 +27,7 @@ from .output import OutputFiles
 from .parallel import parallel_map
 from .reader import read_profile
 from .render import fingerprint_assets, make_environment, render_key, render_pages
-from .search import SearchIndexError, build_index
+from .search import SearchIndexError, build_index, page_shards, shard_threshold
 from .text import dd_words
 from .uptodate import Freshness, build_inputs, default_cache_dir
 from .uptodate import check as check_freshness
@@ -320,7 +320,7 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
     # it joins the same files mapping afterwards, so the atomic swap covers it.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search") as background:
         search = background.submit(build_index, files, project.site.prefix, project.site.language,
-                                   project.root / ".cache" / "search")
+                                   project.root / ".cache" / "search", page_shards(pages), shard_threshold(project.site.extra), jobs)
         # Pages whose bytes a previous build checked only have their link targets looked up again.
         page_keys = file_keys(files, only_html=True)
         broken, links = check_links_cached(files, project.site.prefix, page_keys, manifest.links)

@@ -1,8 +1,8 @@
-"""Full-text search: index the rendered pages with Pagefind, in memory, before anything is written.
+"""Full-text search: index the rendered pages with Pagefind, before anything is written.
 
-Input: the rendered files (output path → bytes). Output: the Pagefind bundle's files, keyed by
-output path under the section's prefix, to be added to the same mapping so that `write_tree`
-publishes pages and index in one atomic swap.
+Input: the rendered files (output path → bytes) and, for each indexed page, its shard key (the
+profile's year). Output: the Pagefind bundles' files, keyed by output path under the section's prefix,
+to be added to the same mapping so that `write_tree` publishes pages and index in one atomic swap.
 
 What gets indexed is decided by the layouts: Pagefind only keeps pages that carry
 `data-pagefind-body` (profile articles), with `data-pagefind-filter` / `data-pagefind-meta`
@@ -10,26 +10,59 @@ marking filters and result metadata. Pagefind folds tone and vowel marks by itse
 which has no Unicode decomposition; `text.dd_words` gives the layouts the ASCII-folded form of the
 words that contain it, to index as hidden text (see docs in layouts/profile.html).
 
-Pagefind's filter and metadata files are not byte-stable between runs (hash-map order, upstream
-Pagefind/pagefind#638), so the bundle is cached under `.cache/search/<sha256 of the inputs>/`: the
-same pages give the same bytes on a rebuild, as the rest of the site does.
+Shards. Pagefind's time and memory grow with the pages of one run (about 0.28 MB of memory a page,
+time a little faster than linearly: 3.5 s and 570 MB for 2,000 profiles, 19.5 s and 2.75 GB for
+10,000), and one run means any edit re-indexes every page. From `SHARD_MIN_PAGES` indexed pages
+on (setting `search_shard_min` in data/site.yaml), each year's profiles get a bundle of their own
+at `<prefix>pagefind/<year>/`; the search page loads the first and merges the others in the browser
+(Pagefind's multisite `mergeIndex`, which merges results and filter counts, and searches every
+bundle with the first bundle's WebAssembly, downloaded once). Below it a site keeps one bundle at
+`<prefix>pagefind/`, so a small site costs a visitor one set of requests. `bundle_urls` gives the
+search page the list; `build_index` makes the same split, both from the same years.
+
+Each shard runs the `pagefind` binary as a subprocess on a scratch folder, in
+memory where /dev/shm has room (else on disk), holding only the indexed part of each page (the
+`data-pagefind-body` element in a minimal document with the page's language); shards that need
+indexing run side by side, at most one per core (SHOWCASE_JOBS). A test checks that the index is the
+same as from the whole pages. A site with no profile yet gets an empty bundle from Pagefind's service
+(the command line refuses to write one). Any failure stops the build (B001): nothing is published.
+
+Cache. Pagefind's filter and metadata files are not byte-stable between runs (hash-map order,
+upstream Pagefind/pagefind#638), so each shard's bundle is cached, as one file,
+`.cache/search/<sha256 of Pagefind's version, the language, the shard's URLs and indexed parts>.bundle`:
+the same pages give the same bytes on a rebuild, as the rest of the site does, and editing one
+profile re-indexes only its year. Related-profile cards and other text outside the indexed part do
+not count. An entry whose digest does not match is ignored and rebuilt; entries are written under
+a temporary name and renamed into place; the least recently used beyond `CACHE_KEEP` (or three a
+shard) are removed.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
+import html
 import json
 import os
 import re
-import shutil
+import subprocess
 import tempfile
 import threading
+import time
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .parallel import job_count
+
 BUNDLE_DIR = "pagefind"
+SHARD_MIN_PAGES = 1000  # indexed pages from which the index is split by year (see the module docstring)
+CACHE_KEEP = 16  # cached bundles kept at least (least recently used removed); 3 a shard on a sharded site
+CACHE_FORMAT = "2"  # bump when what goes into a shard's scratch pages changes
+CACHE_MAGIC = b"showcase-search-bundle 1"
+CACHE_SUFFIX = ".bundle"
 # The Pagefind UI bundles are not used (static/js/search.js talks to pagefind.js directly).
 _UNUSED = re.compile(r"^pagefind-(ui|component-ui|modular-ui|highlight)\.|^playground/")
+_BODY = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*\sdata-pagefind-body[\s=>/]")
 
 
 class SearchIndexError(Exception):
@@ -42,92 +75,224 @@ def page_url(output_path: str) -> str:
     return url[: -len("index.html")] if url.endswith("/index.html") else url
 
 
-async def _index(pages: dict[str, str], language: str, work_dir: Path) -> None:
-    from pagefind.index import PagefindIndex  # imported here: `check` must not need the binary
-
-    # The pages go to a scratch folder and Pagefind reads them in one request: its Python client
-    # polls for each answer every 0.1 s, so adding pages one by one costs 0.1 s a page (17 minutes
-    # at 10,000 profiles) where one folder costs a second. URLs come from the paths as page_url() makes them.
-    site_dir = work_dir.parent / "site"
-    for url, html in pages.items():
-        target = site_dir / (url.lstrip("/") + ("index.html" if url.endswith("/") else ""))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
-    # The index is written to work_dir when the context closes without error.
-    config = {"force_language": language, "keep_index_url": False, "output_path": str(work_dir)}
-    async with PagefindIndex(config=config) as index:
-        await index.add_directory(str(site_dir))
+def shard_threshold(extra: Mapping) -> int:
+    """`search_shard_min` from data/site.yaml's extra settings (checked by config.load_site)."""
+    return int(extra.get("search_shard_min", SHARD_MIN_PAGES))
 
 
-def _run_in_thread(make_coroutine) -> BaseException | None:
-    """Run Pagefind's asyncio client on a thread of its own, so a caller that already runs an event
-    loop (a preview server, a test driving a browser) can build too. Returns the failure, if any."""
-    failure: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            asyncio.run(make_coroutine())
-        except Exception as error:  # noqa: BLE001 - any failure of the external tool becomes a diagnostic
-            failure.append(error)
-
-    thread = threading.Thread(target=target, name="pagefind")
-    thread.start()
-    thread.join()
-    return failure[0] if failure else None
+def page_shards(pages: Iterable) -> dict[str, str]:
+    """Output path → shard key (the year) of every profile page (model.Page with a `profile` detail)."""
+    return {page.output_path: str(page.context["profile"]["year"]) for page in pages if page.template == "profile.html"}
 
 
-def cache_key(pages: dict[str, str], language: str) -> str:
+def shard_names(keys: Iterable[str], threshold: int = SHARD_MIN_PAGES) -> list[str]:
+    """The bundles for the indexed pages with these shard keys (one a page, "" for none): `[""]`, one
+    bundle at the root, below the threshold; from it on, one bundle per distinct key, in order."""
+    keys = list(keys)
+    named = sorted({key for key in keys if key})
+    return named if named and len(keys) >= threshold else [""]
+
+
+def bundle_urls(prefix: str, keys: Iterable[str], threshold: int = SHARD_MIN_PAGES) -> list[str]:
+    """URLs of the bundles the search page loads (the first) and merges (the others)."""
+    return [f"{prefix}{BUNDLE_DIR}/" + (f"{name}/" if name else "") for name in shard_names(keys, threshold)]
+
+
+def indexed_part(page: str) -> str | None:
+    """The element carrying `data-pagefind-body`, from its start tag to its matching end tag."""
+    start = _BODY.search(page)
+    if start is None:
+        return None
+    name = start.group(1).lower()
+    tags = re.compile(rf"<(/?){name}\b[^>]*>", re.IGNORECASE)
+    depth = 0
+    for match in tags.finditer(page, start.start()):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return page[start.start():match.end()]
+    return page[start.start():]
+
+
+def scratch_page(part: str, language: str) -> str:
+    """What Pagefind reads for a page: the indexed element in a minimal document of the page's language."""
+    return (f'<!DOCTYPE html><html lang="{html.escape(language)}"><head><meta charset="utf-8"></head>'
+            f"<body>{part}</body></html>")
+
+
+def cache_key(pages: Mapping[str, str], language: str) -> str:
+    """A shard's key: Pagefind's version, the language, and its pages (URL → indexed part)."""
     from importlib.metadata import version
 
-    digest = hashlib.sha256(json.dumps([version("pagefind"), language, sorted(pages.items())]).encode("utf-8"))
+    digest = hashlib.sha256(json.dumps([CACHE_FORMAT, version("pagefind_bin"), language]).encode("utf-8"))
+    for url in sorted(pages):
+        digest.update(b"\0" + url.encode("utf-8") + b"\0" + pages[url].encode("utf-8"))
     return digest.hexdigest()
 
 
-def _read_cache(folder: Path) -> dict[str, bytes] | None:
-    manifest = folder / "manifest.json"
-    if not manifest.is_file():
-        return None
+def _read_cache(entry: Path) -> dict[str, bytes] | None:
+    """The cached bundle, or None if it is missing or damaged (truncated, changed, unreadable)."""
     try:
-        names = json.loads(manifest.read_text(encoding="utf-8"))
-        return {name: (folder / "files" / name).read_bytes() for name in names}
-    except (OSError, ValueError):
+        data = entry.read_bytes()
+        magic, digest, header, blob = data.split(b"\n", 3)
+        if magic != CACHE_MAGIC or hashlib.sha256(header + b"\n" + blob).hexdigest().encode() != digest:
+            return None
+        files, offset = {}, 0
+        for name, size in json.loads(header):
+            files[name], offset = blob[offset:offset + size], offset + size
+        if offset != len(blob) or "pagefind.js" not in files:
+            return None
+        os.utime(entry)  # recently used: kept by _prune
+        return files
+    except (OSError, ValueError, TypeError):
         return None
 
 
-def _write_cache(folder: Path, files: dict[str, bytes]) -> None:
-    """Best effort: a cache that cannot be written only costs time on the next build."""
+def _write_cache(entry: Path, files: dict[str, bytes]) -> None:
+    """One file a bundle (thousands of small files cost more to write than to index), written to a
+    temporary name and renamed into place. Best effort: a cache that cannot be written only costs time."""
+    names = sorted(files)
+    header = json.dumps([[name, len(files[name])] for name in names]).encode("utf-8")
+    blob = b"".join(files[name] for name in names)
+    digest = hashlib.sha256(header + b"\n" + blob).hexdigest().encode()
+    staging = entry.with_name(f"{entry.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     try:
-        staging = folder.with_name(folder.name + f".tmp-{os.getpid()}")
-        for name, data in files.items():
-            (staging / "files" / name).parent.mkdir(parents=True, exist_ok=True)
-            (staging / "files" / name).write_bytes(data)
-        (staging / "manifest.json").write_text(json.dumps(sorted(files)), encoding="utf-8")
-        os.replace(staging, folder)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        with staging.open("wb") as target:
+            target.write(b"\n".join((CACHE_MAGIC, digest, header, blob)))
+        os.replace(staging, entry)
     except OSError:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.unlink(missing_ok=True)
 
 
-def _run_pagefind(pages: dict[str, str], language: str) -> dict[str, bytes]:
-    with tempfile.TemporaryDirectory(prefix="showcase-pagefind-") as work:
-        work_dir = Path(work) / BUNDLE_DIR
-        failure = _run_in_thread(lambda: _index(pages, language, work_dir))
-        if failure is not None:
-            raise SearchIndexError(f"{type(failure).__name__}: {failure}") from failure
-        return {path.relative_to(work_dir).as_posix(): path.read_bytes() for path in sorted(work_dir.rglob("*"))
-                if path.is_file() and not _UNUSED.search(path.relative_to(work_dir).as_posix())}
+def _prune(cache_dir: Path, keep: int = CACHE_KEEP) -> None:
+    """Remove the least recently used entries beyond `keep`, and leftovers of interrupted writes."""
+    try:
+        entries = [path for path in cache_dir.iterdir() if path.is_file()]
+        stale = [path for path in entries if ".tmp-" in path.name and time.time() - path.stat().st_mtime > 3600]
+        entries = sorted((path for path in entries if path.suffix == CACHE_SUFFIX), key=lambda path: path.stat().st_mtime)
+        for path in stale + entries[: max(0, len(entries) - keep)]:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
-def build_index(files: dict[str, bytes], prefix: str, language: str, cache_dir: Path | None = None) -> dict[str, bytes]:
-    """Index every rendered HTML page; return the bundle's files under `<prefix>pagefind/`."""
-    pages = {page_url(path): data.decode("utf-8") for path, data in sorted(files.items())
-             if path.endswith(".html") and b"data-pagefind-body" in data}
-    folder = cache_dir / cache_key(pages, language) if cache_dir is not None else None
-    bundle = (_read_cache(folder) if folder is not None else None) or None
-    if bundle is None:
-        bundle = _run_pagefind(pages, language)
-        if "pagefind.js" not in bundle:
-            raise SearchIndexError("Pagefind did not write pagefind.js")
-        if folder is not None:
-            _write_cache(folder, bundle)
+def pagefind_binary() -> Path:
+    from pagefind_bin import get_executable  # imported here: `check` must not need the binary
+
+    return get_executable()
+
+
+def _empty_bundle(language: str, out_dir: Path) -> None:
+    """A bundle with no page (a new site): the command line refuses to write one, Pagefind's service does."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pagefind.index import PagefindIndex
+
+    async def write() -> None:
+        config = {"force_language": language, "keep_index_url": False, "output_path": str(out_dir)}
+        async with PagefindIndex(config=config):
+            pass
+
+    # asyncio.run on a thread of its own: the caller may already run an event loop (a preview server).
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, write()).result()
+
+
+def scratch_root(needed: int = 0) -> str | None:
+    """Where scratch sites go: memory (/dev/shm) where there is one with room for `needed` bytes, since
+    writing thousands of small files to a disk costs more than indexing them (0.8 ms a file on the
+    benchmark machine's ext4, against 0.03 ms); otherwise the system's temporary folder. (Containers
+    often give /dev/shm only 64 MB.)"""
+    shm = "/dev/shm"
+    try:
+        free = os.statvfs(shm).f_bavail * os.statvfs(shm).f_frsize
+    except (OSError, AttributeError):
+        return None
+    return shm if free >= needed and os.access(shm, os.W_OK | os.X_OK) else None
+
+
+def run_pagefind(pages: Mapping[str, str], language: str, root: str | None = None) -> dict[str, bytes]:
+    """Index one shard: its pages (URL → indexed part) → the bundle's files (path in the bundle → bytes).
+    `root`: the folder for the scratch site and bundle (scratch_root); if it fills up, the disk is used."""
+    try:
+        return _run_pagefind_in(pages, language, root)
+    except OSError as error:
+        if root is None:
+            raise SearchIndexError(f"{type(error).__name__}: {error}") from error
+    except SearchIndexError:
+        if root is None:
+            raise
+    return run_pagefind(pages, language, None)
+
+
+def _run_pagefind_in(pages: Mapping[str, str], language: str, root: str | None) -> dict[str, bytes]:
+    with tempfile.TemporaryDirectory(prefix="showcase-pagefind-", dir=root) as work:
+        site_dir, out_dir = Path(work) / "site", Path(work) / BUNDLE_DIR
+        for url, part in pages.items():
+            target = site_dir / (url.lstrip("/") + ("index.html" if url.endswith("/") else ""))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(scratch_page(part, language), encoding="utf-8")
+        try:
+            if not pages:
+                _empty_bundle(language, out_dir)
+            command = [str(pagefind_binary()), "--site", str(site_dir), "--output-path", str(out_dir),
+                       "--force-language", language, "--silent"]
+            done = subprocess.run(command, capture_output=True, check=False) if pages else None
+        except Exception as error:  # noqa: BLE001 - the binary is missing or cannot start: a diagnostic, not a crash
+            raise SearchIndexError(f"{type(error).__name__}: {error}") from error
+        if done is not None and done.returncode != 0:
+            output = (done.stderr or done.stdout).decode("utf-8", "replace").strip()
+            raise SearchIndexError(f"pagefind exit {done.returncode}: {output[-500:]}")
+        bundle = {path.relative_to(out_dir).as_posix(): path.read_bytes() for path in sorted(out_dir.rglob("*"))
+                  if path.is_file() and not _UNUSED.search(path.relative_to(out_dir).as_posix())}
+    for name in ("pagefind.js", "pagefind-entry.json"):  # the service client once returned before writing them
+        if not bundle.get(name):
+            raise SearchIndexError(f"Pagefind did not write {name}")
+    return bundle
+
+
+def build_index(files: dict[str, bytes], prefix: str, language: str, cache_dir: Path | None = None,
+                shard_of: Mapping[str, str] | None = None, threshold: int = SHARD_MIN_PAGES,
+                jobs: int | None = None) -> dict[str, bytes]:
+    """Index every rendered page that has a `data-pagefind-body` element; return the bundles' files
+    under `<prefix>pagefind/` (one bundle, or one per shard key: `shard_of` maps an output path to its
+    key; pages without one join the first shard)."""
+    shard_of = shard_of or {}
+    parts: dict[str, tuple[str, str]] = {}  # URL → (shard key, indexed part)
+    for path, data in sorted(files.items()):
+        if path.endswith(".html") and b"data-pagefind-body" in data:
+            part = indexed_part(data.decode("utf-8"))
+            if part is not None:
+                parts[page_url(path)] = (shard_of.get(path, ""), part)
+    names = shard_names([key for key, _ in parts.values()], threshold)
+    shards: dict[str, dict[str, str]] = {name: {} for name in names}
+    for url, (key, part) in parts.items():
+        shards[key if key in shards else names[0]][url] = part
+
+    bundles: dict[str, dict[str, bytes]] = {}
+    todo: list[tuple[str, Path | None]] = []
+    for name, pages in shards.items():
+        entry = cache_dir / (cache_key(pages, language) + CACHE_SUFFIX) if cache_dir is not None else None
+        cached = _read_cache(entry) if entry is not None else None
+        if cached is not None:
+            bundles[name] = cached
+        else:
+            todo.append((name, entry))
+    todo.sort(key=lambda item: -len(shards[item[0]]))  # the largest first: they finish together
+    if todo:
+        workers = max(1, min(job_count(jobs), len(todo)))
+        # Room for the largest shards running at once: scratch pages, then a bundle of about their size.
+        largest = sorted((sum(len(part) for part in shards[name].values()) for name, _ in todo), reverse=True)
+        root = scratch_root(3 * sum(largest[:workers]) + (16 << 20))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            made = list(pool.map(lambda item: run_pagefind(shards[item[0]], language, root), todo))
+        for (name, entry), bundle in zip(todo, made, strict=True):
+            bundles[name] = bundle
+            if entry is not None:
+                _write_cache(entry, bundle)
+        if cache_dir is not None:
+            _prune(cache_dir, max(CACHE_KEEP, 3 * len(names)))
     base = f"{prefix.lstrip('/')}{BUNDLE_DIR}/"
-    return {base + name: data for name, data in bundle.items()}
+    return {base + (f"{name}/" if name else "") + path: data
+            for name in names for path, data in bundles[name].items()}

@@ -144,10 +144,14 @@ async function start() {
   if (boxes.some((box) => box.checked)) details.open = true;
   say("Đang tải chức năng tìm kiếm…");
   try {
-    pagefind = await import(`${form.dataset.bundle}pagefind.js`);
+    // A large site's index is split into bundles (one a year): the first is loaded, the others merged
+    // into it; results and filter counts then cover them all, searched with the first one's WebAssembly.
+    const [main, ...others] = form.dataset.bundles.split(" ").filter(Boolean);
+    pagefind = await import(`${main}pagefind.js`);
     // noWorker: the worker script would add 12 KB to a page that must stay under 100 KB; the index is small.
     await pagefind.options({ baseUrl: "/", excerptLength: 24, noWorker: true });
     await pagefind.init();
+    await Promise.all(others.map((url) => pagefind.mergeIndex(url, { baseUrl: "/", excerptLength: 24 })));
   } catch (error) {
     say("Không tải được chức năng tìm kiếm. Bạn có thể xem các điển hình theo danh sách bên dưới.");
     throw error;
