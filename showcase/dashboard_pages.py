@@ -94,7 +94,9 @@ def _cell_view(cell: dict) -> dict:
     return {**cell, "text": "–" if cell["status"] == INACTIVE else str(cell["count"]), "note": STATUS_TEXT[cell["status"]]}
 
 
-def dashboard_pages(profiles: list[Profile], project: Project, common: dict, today: datetime.date) -> list[Page]:
+def dashboard_pages(profiles: list[Profile], project: Project, common: dict, today: datetime.date,
+                    details: dict[int, dict] | None = None) -> list[Page]:
+    """`details`: id(profile) → its profile page's detail (model.profile_detail), reused by the yearbooks."""
     urls, dash = Urls(project), DashboardUrls(project)
     listed, order = settings(project)
     robots = None if listed else "noindex"
@@ -131,13 +133,14 @@ def dashboard_pages(profiles: list[Profile], project: Project, common: dict, tod
             }))
             pages.append(_yearbook_page(
                 profiles, project, plan, urls, dash, base, milestone.id, milestone.label,
-                milestone.covers_start, milestone.covers_end, order, yearbook_entries))
+                milestone.covers_start, milestone.covers_end, order, yearbook_entries, details or {}))
         yearbooks = []
         for column in table["years"]:
             if column["count"] and year_status(column["year"], today) != "future":
                 yearbooks.append({"year": column["year"], "url": dash.yearbook(column["year"])})
                 pages.append(_yearbook_page(profiles, project, plan, urls, dash, base, column["year"],
-                                            f"Năm {column['year']}", column["year"], column["year"], order, yearbook_entries))
+                                            f"Năm {column['year']}", column["year"], column["year"], order, yearbook_entries,
+                                            details or {}))
         plan_views.append({"plan": plan, "table": table, "charts": charts, "shown_year": shown_year,
                            "milestones": milestones, "yearbooks": yearbooks})
     pages.insert(0, Page(dash.statistics(), "statistics.html", {
@@ -152,8 +155,10 @@ def demote_headings(html: str, levels: int) -> str:
     return re.sub(r"<(/?)h([1-6])\b", lambda match: f"<{match[1]}h{min(int(match[2]) + levels, 6)}", html)
 
 
-def _yearbook_entry(profile: Profile, plan, project: Project, urls: Urls) -> dict:
-    detail = profile_detail(profile, plan, project, urls)
+def _yearbook_entry(profile: Profile, plan, project: Project, urls: Urls, details: dict[int, dict]) -> dict:
+    shared = details.get(id(profile))
+    # The profile page's detail without its photo (the yearbook prints none), or made here.
+    detail = {**shared, "photo": None} if shared is not None else profile_detail(profile, plan, project, urls)
     detail["anchor"] = f"dien-hinh-{profile.slug}"
     detail["body_html"] = demote_headings(detail["body_html"], 2)
     photo = detail.get("photo")
@@ -162,14 +167,15 @@ def _yearbook_entry(profile: Profile, plan, project: Project, urls: Urls) -> dic
     return detail
 
 
-def _yearbook_page(profiles, project, plan, urls, dash, base, key, period_label, start, end, order, entries: dict) -> Page:
+def _yearbook_page(profiles, project, plan, urls, dash, base, key, period_label, start, end, order, entries: dict,
+                   page_details: dict) -> Page:
     """`entries`: id(profile) → its yearbook entry, shared by the yearbooks of a build (a profile is in
     its year's yearbook and in every milestone's that covers the year: made once, not three times)."""
     members = order_profiles(period_profiles(profiles, plan, start, end), plan, order)
     details = []
     for profile in members:
         if id(profile) not in entries:
-            entries[id(profile)] = _yearbook_entry(profile, plan, project, urls)
+            entries[id(profile)] = _yearbook_entry(profile, plan, project, urls, page_details)
         details.append(entries[id(profile)])
     grouped = order[0] == "field"
     groups: list[dict] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import islice
 
 from babel.dates import format_date
@@ -35,6 +36,7 @@ class Page:
         return path + "index.html" if path.endswith("/") or not path else path
 
 
+@lru_cache(maxsize=4096)  # pure; Babel's formatting is slow and award dates repeat
 def vietnamese_date(value: date) -> str:
     """Administrative form: 'ngày 16 tháng 9 năm 2021'."""
     return format_date(value, "'ngày' d 'tháng' M 'năm' y", locale="vi")
@@ -256,9 +258,10 @@ def build_site(profiles: list[Profile], project: Project, intro: dict | None, in
         "canonical": urls.absolute(urls.home()),
     }))
 
+    details: dict[int, dict] = {}
     for profile in published:
         plan = plans[profile.plan_id]
-        detail = profile_detail(profile, plan, project, urls, (photos or {}).get(profile.rel_path))
+        detail = details[id(profile)] = profile_detail(profile, plan, project, urls, (photos or {}).get(profile.rel_path))
         # islice: stop after 4 instead of walking every profile of the unit/field (O(n²) otherwise).
         related_profiles = list(islice((p for p in terms["unit"][profile.unit] if p is not profile), 4))
         related = [cards[id(p)] for p in related_profiles]
@@ -296,7 +299,7 @@ def build_site(profiles: list[Profile], project: Project, intro: dict | None, in
 
     if today is not None:  # the office's statistics, milestone and yearbook pages need the reference date
         from .dashboard_pages import dashboard_pages
-        pages += dashboard_pages(profiles, project, common, today)
+        pages += dashboard_pages(profiles, project, common, today, details)
     if urls.search():
         pages.append(Page(urls.search(), "search.html", {
             **common, "page_title": "Tìm kiếm điển hình", "canonical": urls.absolute(urls.search()),

@@ -26,7 +26,7 @@ from .model import Page, build_site, is_published
 from .output import OutputFiles
 from .parallel import parallel_map
 from .reader import read_profile
-from .render import fingerprint_assets, make_environment, render_key, render_pages
+from .render import fingerprint_assets, make_environment, render_or_keep
 from .search import SearchIndexError, build_index, page_shards, shard_threshold
 from .text import dd_words
 from .uptodate import Freshness, build_inputs, default_cache_dir
@@ -248,21 +248,18 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
     # Everything every page sees besides its own context: the templates, the assets, the code.
     environment_key = hash_parts(tree_version(project.layouts_dir), repr(sorted(asset_urls.items())), repr(discovery),
                                  str(preview), generator_version())
-    files.render_keys = {page.output_path: render_key(page, environment_key) for page in pages}
-    kept: dict[str, str] = {}
-    if published is not None:
-        out_dir, manifest = published
-        for path, key in files.render_keys.items():
-            entry = manifest.entries.get(path)
-            if entry is not None and manifest.render_keys.get(path) == key and manifest.unchanged(out_dir, path, entry[0]):
-                kept[path] = entry[0]
-    rendered = render_pages([page for page in pages if page.output_path not in kept], environment)
-    for page in pages:  # in page order, kept or not: the files' order never depends on what was cached
-        path = page.output_path
-        if path in kept:
-            files.keep(path, kept[path])
+    manifest = published[1] if published is not None else PageManifest(None, "")
+
+    def reusable(path: str, key: str) -> bool:
+        entry = manifest.entries.get(path)
+        return entry is not None and manifest.render_keys.get(path) == key and manifest.unchanged(published[0], path, entry[0])
+
+    for page, (key, data) in zip(pages, render_or_keep(pages, environment, environment_key, reusable), strict=True):
+        files.render_keys[page.output_path] = key
+        if data is None:  # in page order, kept or not: the files' order never depends on what was cached
+            files.keep(page.output_path, manifest.entries[page.output_path][0])
         else:
-            files[path] = rendered[path]
+            files[page.output_path] = data
     files.update(discovery_files(pages, project))
     if project.site.prefix != "/":
         files["index.html"] = environment.get_template("redirect.html").render(
@@ -318,11 +315,12 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
     pages, files = render_site(result, project, include_drafts, today, preview, published=(out_dir, manifest))
     # The search index (an external process, mostly) is made while this process checks the links;
     # it joins the same files mapping afterwards, so the atomic swap covers it.
+    page_keys = file_keys(files, only_html=True)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search") as background:
         search = background.submit(build_index, files, project.site.prefix, project.site.language,
-                                   project.root / ".cache" / "search", page_shards(pages), shard_threshold(project.site.extra), jobs)
+                                   project.root / ".cache" / "search", page_shards(pages), shard_threshold(project.site.extra), jobs,
+                                   page_keys)
         # Pages whose bytes a previous build checked only have their link targets looked up again.
-        page_keys = file_keys(files, only_html=True)
         broken, links = check_links_cached(files, project.site.prefix, page_keys, manifest.links)
         result.diagnostics += publish.frame_ancestors(project)[1] + broken
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -53,41 +54,50 @@ def make_environment(layouts_dir: Path, asset_urls: dict[str, str]) -> jinja2.En
         return asset_urls[relative]
 
     environment.globals["asset"] = asset
-    environment.globals["card_html"] = _card_renderer(environment)
+    environment.globals["card_html"] = _rendered_once(environment, "partials/card.html", "card")
+    environment.globals["yearbook_entry_html"] = _rendered_once(environment, "partials/yearbook-entry.html", "item")
     environment.filters["number"] = lambda value: f"{value:,}".replace(",", ".")
     return environment
 
 
-def _card_renderer(environment: jinja2.Environment):
-    """`card_html(card, heading)`: `partials/card.html` rendered once per card and heading level, however
-    many listings and related-profile asides show it (each profile's card is on five listings or more
-    and on eight profile pages). The card dicts are shared by all pages of a build, so their identity
-    is the key; each is kept alive with its HTML, so an identity is never reused within the build."""
-    rendered: dict[tuple[int, str], tuple[dict, Markup]] = {}
+def _rendered_once(environment: jinja2.Environment, template: str, name: str):
+    """A template global rendering `template` with `name` = the item, once per item and options however
+    many pages show it: a profile's card is on five listings or more and on eight profile pages, its
+    yearbook entry in its year's yearbook and in every milestone's that covers the year. The items
+    are shared by all pages of a build, so their identity is the key; each is kept alive with its
+    HTML, so an identity is never reused within the build."""
+    rendered: dict[tuple, tuple[dict, Markup]] = {}
 
-    def card_html(card: dict, heading: str = "h3") -> Markup:
-        key = (id(card), heading)
+    def render(item: dict, **options: str) -> Markup:
+        key = (id(item), *sorted(options.items()))
         found = rendered.get(key)
         if found is None:
-            html = Markup(environment.get_template("partials/card.html").render(card=card, card_heading=heading))
-            found = rendered[key] = (card, html)
+            html = Markup(environment.get_template(template).render({name: item, **options}))
+            found = rendered[key] = (item, html)
         return found[1]
 
-    return card_html
+    return render
 
 
 RENDER_SPAN = 40  # pages per task sent to a worker
 RENDER_PARALLEL_MIN = 25  # tasks (1,000 pages) below which rendering stays in this process
 
 
-def _render_state(pages: list[Page], environment: jinja2.Environment) -> tuple:
-    return pages, environment
+def _render_state(pages: list[Page], environment: jinja2.Environment, environment_key: str | None = None,
+                  reusable: Callable[[str, str], bool] | None = None) -> tuple:
+    return pages, environment, environment_key, reusable
 
 
-def _render_span(state: tuple, span: tuple[int, int]) -> list[bytes]:
-    pages, environment = state
-    return [environment.get_template(page.template).render(page=page, **page.context).encode("utf-8")
-            for page in pages[span[0]:span[1]]]
+def _render_span(state: tuple, span: tuple[int, int]) -> list[tuple[str | None, bytes | None]]:
+    pages, environment, environment_key, reusable = state
+    done = []
+    for page in pages[span[0]:span[1]]:
+        key = render_key(page, environment_key) if environment_key is not None else None
+        if key is not None and reusable is not None and reusable(page.output_path, key):
+            done.append((key, None))
+        else:
+            done.append((key, environment.get_template(page.template).render(page=page, **page.context).encode("utf-8")))
+    return done
 
 
 def render_key(page: Page, environment_key: str) -> str:
@@ -100,9 +110,14 @@ def render_key(page: Page, environment_key: str) -> str:
     return digest.hexdigest()
 
 
-def render_pages(pages: list[Page], environment: jinja2.Environment, jobs: int | None = None) -> dict[str, bytes]:
-    """Every page rendered; on a large site across the cores (forked workers inherit the pages and
-    the compiled templates, and send back bytes), in the pages' order, so the output never depends on it."""
-    spans = [(start, min(start + RENDER_SPAN, len(pages))) for start in range(0, len(pages), RENDER_SPAN)]
-    rendered = parallel_map(_render_span, spans, _render_state, (pages, environment), jobs=jobs, threshold=RENDER_PARALLEL_MIN)
-    return {page.output_path: data for page, data in zip(pages, (item for chunk in rendered for item in chunk), strict=True)}
+def _spans(count: int) -> list[tuple[int, int]]:
+    return [(start, min(start + RENDER_SPAN, count)) for start in range(0, count, RENDER_SPAN)]
+
+
+def render_or_keep(pages: list[Page], environment: jinja2.Environment, environment_key: str,
+                   reusable: Callable[[str, str], bool], jobs: int | None = None) -> list[tuple[str, bytes | None]]:
+    """(render key, bytes) of every page, in order; bytes None where `reusable(path, key)` says the
+    published copy is the same page. Keys and pages are both made across the cores on a large site."""
+    done = parallel_map(_render_span, _spans(len(pages)), _render_state, (pages, environment, environment_key, reusable),
+                        jobs=jobs, threshold=RENDER_PARALLEL_MIN)
+    return [item for chunk in done for item in chunk]

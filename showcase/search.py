@@ -57,7 +57,8 @@ from .parallel import job_count
 BUNDLE_DIR = "pagefind"
 SHARD_MIN_PAGES = 1000  # indexed pages from which the index is split by year (see the module docstring)
 CACHE_KEEP = 16  # cached bundles kept at least (least recently used removed); 3 a shard on a sharded site
-CACHE_FORMAT = "2"  # bump when what goes into a shard's scratch pages changes
+CACHE_FORMAT = "3"  # bump when what goes into a shard's scratch pages, or its key, changes
+PART_DIGESTS = "parts.json"  # page content key → digest of its indexed part
 CACHE_MAGIC = b"showcase-search-bundle 1"
 CACHE_SUFFIX = ".bundle"
 # The Pagefind UI bundles are not used (static/js/search.js talks to pagefind.js directly).
@@ -119,13 +120,13 @@ def scratch_page(part: str, language: str) -> str:
             f"<body>{part}</body></html>")
 
 
-def cache_key(pages: Mapping[str, str], language: str) -> str:
-    """A shard's key: Pagefind's version, the language, and its pages (URL → indexed part)."""
+def cache_key(pages: Mapping[str, tuple[str, str]], language: str) -> str:
+    """A shard's key: Pagefind's version, the language, and its pages (URL → (digest of the indexed part, path))."""
     from importlib.metadata import version
 
     digest = hashlib.sha256(json.dumps([CACHE_FORMAT, version("pagefind_bin"), language]).encode("utf-8"))
     for url in sorted(pages):
-        digest.update(b"\0" + url.encode("utf-8") + b"\0" + pages[url].encode("utf-8"))
+        digest.update(b"\0" + url.encode("utf-8") + b"\0" + pages[url][0].encode("ascii"))
     return digest.hexdigest()
 
 
@@ -252,23 +253,66 @@ def _run_pagefind_in(pages: Mapping[str, str], language: str, root: str | None) 
     return bundle
 
 
-def build_index(files: dict[str, bytes], prefix: str, language: str, cache_dir: Path | None = None,
+def _part_digest(part: str) -> str:
+    return hashlib.sha256(part.encode("utf-8")).hexdigest()
+
+
+def _load_part_digests(cache_dir: Path | None) -> dict[str, str | None]:
+    """Page content key → digest of its indexed part (None: nothing indexed), from the last build."""
+    try:
+        stored = json.loads((cache_dir / PART_DIGESTS).read_text(encoding="utf-8"))
+        return stored["digests"] if stored.get("format") == CACHE_FORMAT else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _save_part_digests(cache_dir: Path | None, digests: dict[str, str | None]) -> None:
+    if cache_dir is None:
+        return
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=PART_DIGESTS + ".", dir=cache_dir)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump({"format": CACHE_FORMAT, "digests": digests}, stream)
+        os.replace(temporary, cache_dir / PART_DIGESTS)
+    except OSError:
+        pass  # costs reading the pages again next build, nothing else
+
+
+def build_index(files: Mapping[str, bytes], prefix: str, language: str, cache_dir: Path | None = None,
                 shard_of: Mapping[str, str] | None = None, threshold: int = SHARD_MIN_PAGES,
-                jobs: int | None = None) -> dict[str, bytes]:
+                jobs: int | None = None, page_keys: Mapping[str, str] | None = None) -> dict[str, bytes]:
     """Index every rendered page that has a `data-pagefind-body` element; return the bundles' files
     under `<prefix>pagefind/` (one bundle, or one per shard key: `shard_of` maps an output path to its
-    key; pages without one join the first shard)."""
-    shard_of = shard_of or {}
-    parts: dict[str, tuple[str, str]] = {}  # URL → (shard key, indexed part)
-    for path, data in sorted(files.items()):
-        if path.endswith(".html") and b"data-pagefind-body" in data:
-            part = indexed_part(data.decode("utf-8"))
-            if part is not None:
-                parts[page_url(path)] = (shard_of.get(path, ""), part)
-    names = shard_names([key for key, _ in parts.values()], threshold)
-    shards: dict[str, dict[str, str]] = {name: {} for name in names}
-    for url, (key, part) in parts.items():
-        shards[key if key in shards else names[0]][url] = part
+    key; pages without one join the first shard).
+
+    `page_keys` (path → content key of the page's bytes) lets a page the last build already read be
+    skipped: the digest of its indexed part is remembered by content key, so an unchanged page (kept,
+    not even rendered: see output.OutputFiles) is read only if its shard must be indexed again."""
+    shard_of, page_keys = shard_of or {}, page_keys or {}
+    known = _load_part_digests(cache_dir)
+    seen: dict[str, str | None] = {}
+    indexed: dict[str, tuple[str, str, str]] = {}  # URL → (shard key, digest of the indexed part, path)
+    for path in sorted(files):
+        if not path.endswith(".html"):
+            continue
+        key = page_keys.get(path)
+        if key is not None and key in known:
+            digest = known[key]
+        else:
+            data = files[path]
+            part = indexed_part(data.decode("utf-8")) if b"data-pagefind-body" in data else None
+            digest = _part_digest(part) if part is not None else None
+        if key is not None:
+            seen[key] = digest
+        if digest is not None:
+            indexed[page_url(path)] = (shard_of.get(path, ""), digest, path)
+    if seen != known:
+        _save_part_digests(cache_dir, seen)
+    names = shard_names([key for key, _, _ in indexed.values()], threshold)
+    shards: dict[str, dict[str, tuple[str, str]]] = {name: {} for name in names}  # URL → (digest, path)
+    for url, (key, digest, path) in indexed.items():
+        shards[key if key in shards else names[0]][url] = (digest, path)
 
     bundles: dict[str, dict[str, bytes]] = {}
     todo: list[tuple[str, Path | None]] = []
@@ -283,10 +327,12 @@ def build_index(files: dict[str, bytes], prefix: str, language: str, cache_dir: 
     if todo:
         workers = max(1, min(job_count(jobs), len(todo)))
         # Room for the largest shards running at once: scratch pages, then a bundle of about their size.
-        largest = sorted((sum(len(part) for part in shards[name].values()) for name, _ in todo), reverse=True)
+        parts = {name: {url: indexed_part(files[path].decode("utf-8")) for url, (_, path) in shards[name].items()}
+                 for name, _ in todo}
+        largest = sorted((sum(len(part) for part in parts[name].values()) for name, _ in todo), reverse=True)
         root = scratch_root(3 * sum(largest[:workers]) + (16 << 20))
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            made = list(pool.map(lambda item: run_pagefind(shards[item[0]], language, root), todo))
+            made = list(pool.map(lambda item: run_pagefind(parts[item[0]], language, root), todo))
         for (name, entry), bundle in zip(todo, made, strict=True):
             bundles[name] = bundle
             if entry is not None:

@@ -148,6 +148,23 @@ def test_an_edit_renders_only_the_pages_it_changes(scratch, tmp_path):
     assert list(files) == list(fresh) and all(files[path] == fresh[path] for path in fresh)
 
 
+def test_render_keys_do_not_depend_on_the_hash_seed():
+    """Render keys pickle page contexts: equal inputs must give equal keys in every process, or pages
+    would be rendered again for nothing."""
+    import subprocess
+
+    script = (
+        "import datetime, hashlib, sys; from pathlib import Path; sys.path.insert(0, '.');"
+        "from showcase import pipeline; from showcase.config import load_project; from showcase.model import build_site;"
+        "from showcase.render import render_key; p = load_project(Path('.'));"
+        "r = pipeline.load_content(Path('content'), p, cache_dir=None);"
+        "pages = build_site(r.profiles, p, r.intro, False, datetime.date(2026, 1, 1), {});"
+        "print(hashlib.sha256(''.join(render_key(page, 'e') for page in pages).encode()).hexdigest())")
+    digests = {subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(digests) == 1 and len(next(iter(digests)).strip()) == 64
+
+
 def test_cache_sees_a_fixed_error_and_a_new_photo(scratch, tmp_path):
     content = generate(tmp_path / "content", 3, seed=5, project=load_project(scratch))
     project, cache = load_project(scratch), tmp_path / "cache"
