@@ -125,7 +125,7 @@ def _resolve(link: str, page: str) -> str | None:
     return normal
 
 
-def _targets(page: str, html: str, prefix: str) -> list[tuple[str, str, int]]:
+def page_targets(page: str, html: str, prefix: str) -> list[tuple[str, str, int]]:
     """(key to look up among the files, link, line) for each link of the page that is ours to check;
     the key "\0…" never resolves (javascript:, data: …)."""
     found = []
@@ -153,13 +153,15 @@ def check_links(files: dict[str, bytes], prefix: str = "/") -> list[Diagnostic]:
 
 
 def check_links_cached(files: dict[str, bytes], prefix: str = "/", keys: dict[str, str] | None = None,
-                       known: dict[str, tuple] | None = None) -> tuple[list[Diagnostic], dict[str, tuple]]:
+                       known: dict[str, tuple] | None = None,
+                       scanned: dict[str, list] | None = None) -> tuple[list[Diagnostic], dict[str, tuple]]:
     """E040 for each internal link of an HTML page that is not among `files`.
 
     Links outside the section's prefix belong to the rest of the department's site and are
     not checked; inside it, `x/` resolves to `x/index.html`. `keys` (path → content hash) and
     `known` (content hash → the distinct targets found in such a page by an earlier build) let an
-    unchanged page skip the scan: only its targets are looked up. Returns the diagnostics and the
+    unchanged page skip the scan: only its targets are looked up. `scanned` (path → page_targets of
+    it) holds the scans already made where the page was rendered. Returns the diagnostics and the
     targets of every page, for the next build.
     """
     diagnostics = []
@@ -173,7 +175,9 @@ def check_links_cached(files: dict[str, bytes], prefix: str = "/", keys: dict[st
         if targets is not None and all(_resolves(target, files) for target in targets):
             targets_of[key] = targets
             continue
-        found = _targets(page, files[page].decode("utf-8", "replace"), prefix)
+        found = scanned.get(page) if scanned else None
+        if found is None:
+            found = page_targets(page, files[page].decode("utf-8", "replace"), prefix)
         for target, link, line in found:
             if not _resolves(target, files):
                 diagnostics.append(Diagnostic(code="E040", file=page, line=line, column=1, args={"link": link}))

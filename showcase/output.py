@@ -19,12 +19,14 @@ class OutputFiles(Mapping[str, bytes]):
         self._entries: dict[str, bytes | None] = {}  # None: kept, see `_kept_keys`
         self._kept_keys: dict[str, str] = {}
         self.render_keys: dict[str, str] = {}  # path → the render key of the page that made it
+        self.link_scans: dict[str, list] = {}  # path → linkcheck.page_targets of a page, made where it was rendered
         if files:
             self.update(files)
 
     def __setitem__(self, path: str, data: bytes) -> None:
         self._entries[path] = data
         self._kept_keys.pop(path, None)
+        self.link_scans.pop(path, None)  # made for other bytes
 
     def update(self, files: Mapping[str, bytes]) -> None:
         for path in files:

@@ -254,12 +254,14 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
         entry = manifest.entries.get(path)
         return entry is not None and manifest.render_keys.get(path) == key and manifest.unchanged(published[0], path, entry[0])
 
-    for page, (key, data) in zip(pages, render_or_keep(pages, environment, environment_key, reusable), strict=True):
+    made = render_or_keep(pages, environment, environment_key, reusable, project.site.prefix)
+    for page, (key, data, links) in zip(pages, made, strict=True):
         files.render_keys[page.output_path] = key
         if data is None:  # in page order, kept or not: the files' order never depends on what was cached
             files.keep(page.output_path, manifest.entries[page.output_path][0])
         else:
             files[page.output_path] = data
+            files.link_scans[page.output_path] = links
     files.update(discovery_files(pages, project))
     if project.site.prefix != "/":
         files["index.html"] = environment.get_template("redirect.html").render(
@@ -321,7 +323,7 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
                                    project.root / ".cache" / "search", page_shards(pages), shard_threshold(project.site.extra), jobs,
                                    page_keys)
         # Pages whose bytes a previous build checked only have their link targets looked up again.
-        broken, links = check_links_cached(files, project.site.prefix, page_keys, manifest.links)
+        broken, links = check_links_cached(files, project.site.prefix, page_keys, manifest.links, files.link_scans)
         result.diagnostics += publish.frame_ancestors(project)[1] + broken
         try:
             bundle = search.result()

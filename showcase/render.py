@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from .linkcheck import page_targets
 from .model import Page
 from .parallel import parallel_map
 
@@ -83,20 +84,22 @@ RENDER_SPAN = 40  # pages per task sent to a worker
 RENDER_PARALLEL_MIN = 25  # tasks (1,000 pages) below which rendering stays in this process
 
 
-def _render_state(pages: list[Page], environment: jinja2.Environment, environment_key: str | None = None,
-                  reusable: Callable[[str, str], bool] | None = None) -> tuple:
-    return pages, environment, environment_key, reusable
+def _render_state(pages: list[Page], environment: jinja2.Environment, environment_key: str,
+                  reusable: Callable[[str, str], bool], prefix: str) -> tuple:
+    return pages, environment, environment_key, reusable, prefix
 
 
-def _render_span(state: tuple, span: tuple[int, int]) -> list[tuple[str | None, bytes | None]]:
-    pages, environment, environment_key, reusable = state
+def _render_span(state: tuple, span: tuple[int, int]) -> list[tuple[str, bytes | None, list | None]]:
+    pages, environment, environment_key, reusable, prefix = state
     done = []
     for page in pages[span[0]:span[1]]:
-        key = render_key(page, environment_key) if environment_key is not None else None
-        if key is not None and reusable is not None and reusable(page.output_path, key):
-            done.append((key, None))
+        key = render_key(page, environment_key)
+        if reusable(page.output_path, key):
+            done.append((key, None, None))
         else:
-            done.append((key, environment.get_template(page.template).render(page=page, **page.context).encode("utf-8")))
+            html = environment.get_template(page.template).render(page=page, **page.context)
+            # The link check's scan of the page, made here, across the cores, while the text is at hand.
+            done.append((key, html.encode("utf-8"), page_targets(page.output_path, html, prefix)))
     return done
 
 
@@ -115,9 +118,11 @@ def _spans(count: int) -> list[tuple[int, int]]:
 
 
 def render_or_keep(pages: list[Page], environment: jinja2.Environment, environment_key: str,
-                   reusable: Callable[[str, str], bool], jobs: int | None = None) -> list[tuple[str, bytes | None]]:
-    """(render key, bytes) of every page, in order; bytes None where `reusable(path, key)` says the
-    published copy is the same page. Keys and pages are both made across the cores on a large site."""
-    done = parallel_map(_render_span, _spans(len(pages)), _render_state, (pages, environment, environment_key, reusable),
-                        jobs=jobs, threshold=RENDER_PARALLEL_MIN)
+                   reusable: Callable[[str, str], bool], prefix: str = "/",
+                   jobs: int | None = None) -> list[tuple[str, bytes | None, list | None]]:
+    """(render key, bytes, link scan) of every page, in order; bytes and scan None where `reusable(path,
+    key)` says the published copy is the same page. Keys, pages and the link check's scan of each page
+    (linkcheck.page_targets) are all made across the cores on a large site."""
+    done = parallel_map(_render_span, _spans(len(pages)), _render_state,
+                        (pages, environment, environment_key, reusable, prefix), jobs=jobs, threshold=RENDER_PARALLEL_MIN)
     return [item for chunk in done for item in chunk]
