@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-FORMAT = 1  # bump when the layout of the stored data changes
+FORMAT = 2  # bump when the layout of the stored data changes
 
 
 def hash_parts(*parts: str | bytes) -> str:
@@ -170,19 +170,22 @@ class ProfileCache:
     def key(self, shown: str, rel_path: str, data: bytes) -> str:
         return _hash(self.owner, shown, rel_path, data)
 
-    def get(self, rel_path: str, key: str):
-        """The stored (profile, diagnostics, deps) if the file and every file it depends on are unchanged."""
+    def get(self, rel_path: str, key: str, deadline=None):
+        """The stored (profile, diagnostics, deps) if the file and every file it depends on are unchanged
+        and the result holds for this consent `deadline` (see pipeline._deadline_window)."""
         entry = self.entries.get(rel_path)
-        if not entry or entry[0] != key:
+        if not entry or len(entry) != 4 or entry[0] != key:
             return None
-        _, result, deps = entry
+        _, result, deps, (earliest, latest) = entry
+        if deadline is not None and not earliest <= deadline <= latest:
+            return None
         if any(stat_signature(Path(dep)) != signature for dep, signature in deps):
             return None
         self.used[rel_path] = entry
         return result
 
-    def put(self, rel_path: str, key: str, result, deps: list[tuple[str, tuple | None]]) -> None:
-        self.used[rel_path] = (key, result, deps)
+    def put(self, rel_path: str, key: str, result, deps: list[tuple[str, tuple | None]], window: tuple) -> None:
+        self.used[rel_path] = (key, result, deps, window)
         self.changed = True
 
     def save(self) -> None:

@@ -25,7 +25,7 @@ from .metadata import json_ld
 from .model import Page, build_site, is_published
 from .output import OutputFiles
 from .parallel import parallel_map
-from .reader import read_profile
+from .reader import as_date, read_profile
 from .render import fingerprint_assets, make_environment, render_or_keep
 from .search import SearchIndexError, build_index, page_shards, shard_threshold
 from .text import dd_words
@@ -94,9 +94,23 @@ def _photo_dependency(parsed, content_dir: Path, rel_path: str) -> list[tuple[st
     return [(str(candidate), stat_signature(candidate)) for candidate in candidates]
 
 
+def _deadline_window(parsed, deadline: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The consent deadlines (clock.consent_deadline) for which this file's result is the same: a
+    consent dated on or before the deadline stays valid as the deadline moves on; one after it (E044,
+    whose message names the deadline) holds for that deadline only; no consent date, for any."""
+    entry = parsed.front.get("consent") if parsed.front else None
+    record = getattr(getattr(entry, "value", None), "value", None)
+    dated = record.get("date") if isinstance(record, dict) else None
+    when = as_date(getattr(getattr(dated, "value", None), "value", None))
+    if when is None:
+        return datetime.date.min, datetime.date.max
+    return (when, datetime.date.max) if when <= deadline else (deadline, deadline)
+
+
 def analyse_profile(path: Path, data: bytes, project: Project, content_dir: Path,
-                    renderer: MarkdownRenderer) -> tuple[Profile | None, list[Diagnostic], list]:
-    """Everything done for one profile: (profile, diagnostics, files it depends on besides itself)."""
+                    renderer: MarkdownRenderer) -> tuple[Profile | None, list[Diagnostic], list, tuple]:
+    """Everything done for one profile: (profile, diagnostics, files it depends on besides itself,
+    the consent deadlines for which the result holds)."""
     rel_path = path.relative_to(content_dir).as_posix()
     parsed = read_profile(display_path(path), data)
     profile, diagnostics = validate_profile(parsed, project, content_dir, rel_path)
@@ -104,13 +118,13 @@ def analyse_profile(path: Path, data: bytes, project: Project, content_dir: Path
         profile.body_html = renderer.render(profile.body)
         profile.search_dd_name = dd_words(profile.name, project.units[profile.unit].name, profile.position)
         profile.search_dd_text = dd_words(profile.summary, *profile.achievements, profile.body)
-    return profile, diagnostics, _photo_dependency(parsed, content_dir, rel_path)
+    return profile, diagnostics, _photo_dependency(parsed, content_dir, rel_path), _deadline_window(parsed, consent_deadline())
 
 
 def process_profile(path: Path, data: bytes, project: Project, content_dir: Path,
                     renderer: MarkdownRenderer) -> tuple[Profile | None, list[Diagnostic]]:
     """Everything done for one profile: a function of its bytes, the project data and its photo."""
-    profile, diagnostics, _ = analyse_profile(path, data, project, content_dir, renderer)
+    profile, diagnostics, _, _ = analyse_profile(path, data, project, content_dir, renderer)
     return profile, diagnostics
 
 
@@ -124,7 +138,7 @@ def _analyse_task(state: tuple, task: tuple[Path, bytes]) -> tuple:
     try:
         return analyse_profile(path, data, project, content_dir, renderer)
     except Exception as error:  # noqa: BLE001 - a bug of ours must not hide the other files' diagnostics
-        return None, [Diagnostic(code="E999", file=display_path(path), args={"problem": repr(error)})], None
+        return None, [Diagnostic(code="E999", file=display_path(path), args={"problem": repr(error)})], None, None
 
 
 def read_intro(path: Path, data: bytes, renderer: MarkdownRenderer) -> tuple[dict | None, list[Diagnostic]]:
@@ -158,8 +172,9 @@ def load_content(content_dir: Path, project: Project, cache_dir: Path | None | o
     """Read, validate and render every profile; unchanged files come from the cache, the rest in parallel."""
     content_dir = content_dir.resolve()
     cache_dir = default_cache_dir(project) if cache_dir is _DEFAULT else cache_dir
-    # The consent check compares with the build's reference day: a new day may change a result.
-    store = ProfileCache.open(cache_dir, content_dir, project.fingerprint + consent_deadline().isoformat())
+    # The consent check compares with the build's reference day: each entry says for which days it holds.
+    store = ProfileCache.open(cache_dir, content_dir, project.fingerprint)
+    deadline = consent_deadline()
     result = ContentResult(content_dir=content_dir)
     renderer = None
     intro_data = b""
@@ -183,7 +198,7 @@ def load_content(content_dir: Path, project: Project, cache_dir: Path | None | o
         result.files += 1
         rel_path = path.relative_to(content_dir).as_posix()
         key = store.key(display_path(path), rel_path, data)
-        cached = store.get(rel_path, key)
+        cached = store.get(rel_path, key, deadline)
         if cached is not None:
             outcomes.append(cached)
         else:
@@ -191,17 +206,17 @@ def load_content(content_dir: Path, project: Project, cache_dir: Path | None | o
             tasks.append((path, data))
             keys.append((rel_path, key))
     computed = parallel_map(_analyse_task, tasks, _worker, (project, content_dir), jobs=jobs)
-    for (rel_path, key), (profile, found, deps) in zip(keys, computed, strict=True):
+    for (rel_path, key), (profile, found, deps, window) in zip(keys, computed, strict=True):
         if deps is not None:  # not a crash of ours: worth keeping
-            store.put(rel_path, key, (profile, found, deps), deps)
+            store.put(rel_path, key, (profile, found, deps), deps, window)
     for outcome in outcomes:
-        profile, found, _ = computed[outcome] if isinstance(outcome, int) else outcome
+        profile, found, _ = computed[outcome][:3] if isinstance(outcome, int) else outcome
         result.diagnostics += found
         if profile is not None:
             result.profiles.append(profile)
     store.save()
     used = sorted(store.used.items())
-    result.source_key = hash_parts(store.owner, intro_data, *(f"{rel}:{key}:{deps!r}" for rel, (key, _, deps) in used),
+    result.source_key = hash_parts(store.owner, intro_data, *(f"{rel}:{key}:{deps!r}:{window}" for rel, (key, _, deps, window) in used),
                                    *(repr(item) for item in result.diagnostics if item.code in ("E029", "E030")))
     result.diagnostics += check_collisions(result.profiles, project)
     result.diagnostics += publish.alias_collisions(result.profiles, project)

@@ -165,6 +165,36 @@ def test_render_keys_do_not_depend_on_the_hash_seed():
     assert len(digests) == 1 and len(next(iter(digests)).strip()) == 64
 
 
+def test_a_new_day_reanalyses_only_the_consents_it_can_change(scratch, tmp_path, monkeypatch):
+    """The consent check compares dates with the build's day (E044): a cached result is kept as long
+    as that comparison cannot come out otherwise, so a daily deploy does not analyse everything again."""
+    import datetime
+    import re
+
+    content = generate(tmp_path / "content", 12, seed=6, project=load_project(scratch))
+    project, cache = load_project(scratch), tmp_path / "cache"
+    dated = [path for path in sorted(content.rglob("ho-so-*.md")) if "consent:" in path.read_text(encoding="utf-8")]
+    future = datetime.date.today() + datetime.timedelta(days=10)
+    early = dated[0]
+    text = early.read_text(encoding="utf-8")
+    early.write_text(re.sub(r"(consent:\n  date: )\S+", rf"\g<1>{future.isoformat()}", text), encoding="utf-8")
+    assert early.read_text(encoding="utf-8") != text
+    first = pipeline.load_content(content, project, cache_dir=cache, jobs=1)
+    assert [item.code for item in first.diagnostics] == ["E044"]
+
+    analysed = []
+    real = pipeline.analyse_profile
+    monkeypatch.setattr(pipeline, "analyse_profile", lambda path, *rest: analysed.append(path.name) or real(path, *rest))
+    same_day = pipeline.load_content(content, project, cache_dir=cache, jobs=1)
+    assert analysed == [] and same_day.diagnostics == first.diagnostics
+
+    later = datetime.datetime.combine(future + datetime.timedelta(days=5), datetime.time(), datetime.UTC)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(later.timestamp())))  # the day the consent is no longer ahead
+    next_day = pipeline.load_content(content, project, cache_dir=cache, jobs=1)
+    assert analysed == [early.name] and next_day.diagnostics == []
+    assert next_day.diagnostics == pipeline.load_content(content, project, cache_dir=None, jobs=1).diagnostics
+
+
 def test_cache_sees_a_fixed_error_and_a_new_photo(scratch, tmp_path):
     content = generate(tmp_path / "content", 3, seed=5, project=load_project(scratch))
     project, cache = load_project(scratch), tmp_path / "cache"
