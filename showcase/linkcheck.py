@@ -143,6 +143,11 @@ def page_targets(page: str, html: str, prefix: str) -> list[tuple[str, str, int]
     return found
 
 
+def distinct_targets(page: str, html: str, prefix: str) -> tuple[str, ...]:
+    """The targets of page_targets, each once: all a page needs to be checked when it has no broken link."""
+    return tuple(dict.fromkeys(target for target, _, _ in page_targets(page, html, prefix)))
+
+
 def _resolves(target: str, files: dict) -> bool:
     return not target.startswith("\0") and (target in files or f"{target}/index.html" in files)
 
@@ -160,9 +165,10 @@ def check_links_cached(files: dict[str, bytes], prefix: str = "/", keys: dict[st
     Links outside the section's prefix belong to the rest of the department's site and are
     not checked; inside it, `x/` resolves to `x/index.html`. `keys` (path → content hash) and
     `known` (content hash → the distinct targets found in such a page by an earlier build) let an
-    unchanged page skip the scan: only its targets are looked up. `scanned` (path → page_targets of
-    it) holds the scans already made where the page was rendered. Returns the diagnostics and the
-    targets of every page, for the next build.
+    unchanged page skip the scan: only its targets are looked up. `scanned` (path → distinct
+    targets, see distinct_targets) holds the scans made where the pages were rendered. A page with a
+    target that does not resolve is scanned again, for the lines of the diagnostics. Returns the
+    diagnostics and the targets of every page, for the next build.
     """
     diagnostics = []
     targets_of: dict[str, tuple] = {}
@@ -172,12 +178,13 @@ def check_links_cached(files: dict[str, bytes], prefix: str = "/", keys: dict[st
             continue
         key = keys.get(page) if keys else None
         targets = known.get(key) if key is not None else None
+        if targets is None and scanned:
+            targets = scanned.get(page)
         if targets is not None and all(_resolves(target, files) for target in targets):
-            targets_of[key] = targets
+            if key is not None:
+                targets_of[key] = targets
             continue
-        found = scanned.get(page) if scanned else None
-        if found is None:
-            found = page_targets(page, files[page].decode("utf-8", "replace"), prefix)
+        found = page_targets(page, files[page].decode("utf-8", "replace"), prefix)  # again, for the lines
         for target, link, line in found:
             if not _resolves(target, files):
                 diagnostics.append(Diagnostic(code="E040", file=page, line=line, column=1, args={"link": link}))

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime
 import os
+import shutil
+import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +121,7 @@ def analyse_profile(path: Path, data: bytes, project: Project, content_dir: Path
         profile.body_html = renderer.render(profile.body)
         profile.search_dd_name = dd_words(profile.name, project.units[profile.unit].name, profile.position)
         profile.search_dd_text = dd_words(profile.summary, *profile.achievements, profile.body)
+        profile.body = ""  # the source is not needed once rendered: a lighter cache and build (30 MB at 10,000)
     return profile, diagnostics, _photo_dependency(parsed, content_dir, rel_path), _deadline_window(parsed, consent_deadline())
 
 
@@ -243,10 +247,12 @@ def render_photos(result: ContentResult, project: Project, include_drafts: bool)
 
 def render_site(result: ContentResult, project: Project, include_drafts: bool,
                 today: datetime.date | None = None, preview: bool = False,
-                published: tuple[Path, PageManifest] | None = None) -> tuple[list[Page], OutputFiles]:
+                published: tuple[Path, PageManifest] | None = None,
+                spool_dir: Path | None = None) -> tuple[list[Page], OutputFiles]:
     """Every file of the site, with the host's `_headers` and `_redirects`. With `published` (the output
     folder and its manifest), a page whose render key is the one its published copy was made with, and
-    whose copy is untouched, is kept instead of rendered (see output.OutputFiles)."""
+    whose copy is untouched, is kept instead of rendered; with `spool_dir`, very large pages are left
+    there by the workers that render them (see output.OutputFiles)."""
     today = today or reference_date(os.environ, datetime.date.today())
     ancestors, _ = publish.frame_ancestors(project)
     photos, photo_files = render_photos(result, project, include_drafts)
@@ -269,13 +275,14 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
         entry = manifest.entries.get(path)
         return entry is not None and manifest.render_keys.get(path) == key and manifest.unchanged(published[0], path, entry[0])
 
-    made = render_or_keep(pages, environment, environment_key, reusable, project.site.prefix)
-    for page, (key, data, links) in zip(pages, made, strict=True):
+    made = render_or_keep(pages, environment, environment_key, reusable, project.site.prefix,
+                          os.fspath(spool_dir) if spool_dir is not None else None)
+    for page, (key, data, links, digest) in zip(pages, made, strict=True):
         files.render_keys[page.output_path] = key
         if data is None:  # in page order, kept or not: the files' order never depends on what was cached
             files.keep(page.output_path, manifest.entries[page.output_path][0])
         else:
-            files[page.output_path] = data
+            files.add(page.output_path, data, digest)
             files.link_scans[page.output_path] = links
     files.update(discovery_files(pages, project))
     if project.site.prefix != "/":
@@ -288,7 +295,7 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
 
 def file_keys(files: OutputFiles, only_html: bool = False) -> dict[str, str]:
     """Path → content key; a kept file's key is known without reading it."""
-    return {path: files.kept_key(path) or content_key(files[path]) for path in files
+    return {path: files.known_key(path) or content_key(files[path]) for path in files
             if not only_html or path.endswith(".html")}
 
 
@@ -297,11 +304,11 @@ def publish_changed(files: OutputFiles, out_dir: Path, manifest: PageManifest, b
     """Write only files whose bytes changed: the others are hard-linked from the published folder into
     the staging folder, then the atomic swap as always; nothing at all when no byte changed."""
     hashed = hashed or {}
-    keys = {path: hashed.get(path) or files.kept_key(path) or content_key(files[path]) for path in files}
+    keys = {path: hashed.get(path) or files.known_key(path) or content_key(files[path]) for path in files}
     unchanged = [path for path, key in keys.items() if manifest.unchanged(out_dir, path, key)]
     if len(unchanged) != len(keys) or set(keys) != set(manifest.entries) or not manifest.intact(out_dir):
         same = set(unchanged)
-        write_tree({path: files[path] for path in files if path not in same}, out_dir, unchanged)
+        write_tree(files.only(path for path in files if path not in same), out_dir, unchanged)
     manifest.record(out_dir, keys, build_key, pages, links, files.render_keys)
 
 
@@ -329,7 +336,25 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
         result.diagnostics += publish.frame_ancestors(project)[1]
         freshness.record(out_dir, result.diagnostics, result.files, result.profile_count, manifest.page_count)
         return result, manifest.page_count
-    pages, files = render_site(result, project, include_drafts, today, preview, published=(out_dir, manifest))
+    with spool_folder(out_dir) as spool:
+        return _render_check_publish(result, project, include_drafts, today, preview, out_dir, manifest, build_key,
+                                     freshness, jobs, spool)
+
+
+def spool_folder(out_dir: Path) -> tempfile.TemporaryDirectory:
+    """A scratch folder beside the output (same disk) for the pages too large to pass between processes."""
+    for stale in out_dir.parent.glob(f".{out_dir.name}.spool-*"):  # left by a killed build
+        if stale.is_dir() and time.time() - stale.stat().st_mtime > 3600:
+            shutil.rmtree(stale, ignore_errors=True)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.spool-", dir=out_dir.parent)
+
+
+def _render_check_publish(result: ContentResult, project: Project, include_drafts: bool, today: datetime.date, preview: bool,
+                          out_dir: Path, manifest: PageManifest, build_key: str, freshness: Freshness, jobs: int | None,
+                          spool: str) -> tuple[ContentResult, int]:
+    pages, files = render_site(result, project, include_drafts, today, preview, published=(out_dir, manifest),
+                               spool_dir=Path(spool))
     # The search index (an external process, mostly) is made while this process checks the links;
     # it joins the same files mapping afterwards, so the atomic swap covers it.
     page_keys = file_keys(files, only_html=True)

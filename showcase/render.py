@@ -14,7 +14,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .linkcheck import page_targets
+from .cache import content_key
+from .linkcheck import distinct_targets
 from .model import Page
 from .parallel import parallel_map
 
@@ -84,22 +85,32 @@ RENDER_SPAN = 40  # pages per task sent to a worker
 RENDER_PARALLEL_MIN = 25  # tasks (1,000 pages) below which rendering stays in this process
 
 
+SPOOL_MIN = 1 << 20  # pages larger than this (yearbooks of a large site) are written by the worker, not sent back
+
+
 def _render_state(pages: list[Page], environment: jinja2.Environment, environment_key: str,
-                  reusable: Callable[[str, str], bool], prefix: str) -> tuple:
-    return pages, environment, environment_key, reusable, prefix
+                  reusable: Callable[[str, str], bool], prefix: str, spool_dir: str | None) -> tuple:
+    return pages, environment, environment_key, reusable, prefix, spool_dir
 
 
-def _render_span(state: tuple, span: tuple[int, int]) -> list[tuple[str, bytes | None, list | None]]:
-    pages, environment, environment_key, reusable, prefix = state
+def _render_span(state: tuple, span: tuple[int, int]) -> list[tuple]:
+    pages, environment, environment_key, reusable, prefix, spool_dir = state
     done = []
-    for page in pages[span[0]:span[1]]:
+    for index in range(*span):
+        page = pages[index]
         key = render_key(page, environment_key)
         if reusable(page.output_path, key):
-            done.append((key, None, None))
-        else:
-            html = environment.get_template(page.template).render(page=page, **page.context)
-            # The link check's scan of the page, made here, across the cores, while the text is at hand.
-            done.append((key, html.encode("utf-8"), page_targets(page.output_path, html, prefix)))
+            done.append((key, None, None, None))
+            continue
+        html = environment.get_template(page.template).render(page=page, **page.context)
+        data = html.encode("utf-8")
+        # The link check's scan and the content hash, made here, across the cores, while the page is at hand.
+        targets, digest = distinct_targets(page.output_path, html, prefix), content_key(data)
+        if spool_dir is not None and len(data) > SPOOL_MIN:
+            spooled = Path(spool_dir) / f"{index}.html"
+            spooled.write_bytes(data)
+            data = spooled
+        done.append((key, data, targets, digest))
     return done
 
 
@@ -118,11 +129,13 @@ def _spans(count: int) -> list[tuple[int, int]]:
 
 
 def render_or_keep(pages: list[Page], environment: jinja2.Environment, environment_key: str,
-                   reusable: Callable[[str, str], bool], prefix: str = "/",
-                   jobs: int | None = None) -> list[tuple[str, bytes | None, list | None]]:
-    """(render key, bytes, link scan) of every page, in order; bytes and scan None where `reusable(path,
-    key)` says the published copy is the same page. Keys, pages and the link check's scan of each page
-    (linkcheck.page_targets) are all made across the cores on a large site."""
+                   reusable: Callable[[str, str], bool], prefix: str = "/", spool_dir: str | None = None,
+                   jobs: int | None = None) -> list[tuple]:
+    """(render key, bytes, link targets, content key) of every page, in order. Where `reusable(path,
+    key)` says the published copy is the same page, the last three are None; a page over SPOOL_MIN
+    is written to `spool_dir` and its path given instead of its bytes. Keys, pages, the link check's
+    scan (linkcheck.distinct_targets) and content keys are all made across the cores on a large site."""
     done = parallel_map(_render_span, _spans(len(pages)), _render_state,
-                        (pages, environment, environment_key, reusable, prefix), jobs=jobs, threshold=RENDER_PARALLEL_MIN)
+                        (pages, environment, environment_key, reusable, prefix, spool_dir), jobs=jobs,
+                        threshold=RENDER_PARALLEL_MIN)
     return [item for chunk in done for item in chunk]

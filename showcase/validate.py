@@ -37,7 +37,7 @@ class Profile:
     year: int
     plan_id: str
     achievements: list[str]
-    body: str
+    body: str  # the Markdown source; emptied by the analysis stage once rendered to body_html
     position: str | None = None
     summary: str | None = None
     criteria: list[str] = field(default_factory=list)

@@ -195,6 +195,23 @@ def test_a_new_day_reanalyses_only_the_consents_it_can_change(scratch, tmp_path,
     assert next_day.diagnostics == pipeline.load_content(content, project, cache_dir=None, jobs=1).diagnostics
 
 
+def test_spooled_pages_publish_the_same_bytes_and_leave_nothing(scratch, tmp_path, monkeypatch):
+    """Pages over render.SPOOL_MIN are written by the render worker to a scratch folder: the output is
+    the same, in serial and in parallel, and the scratch folder is gone afterwards."""
+    from showcase import render
+
+    content = generate(tmp_path / "content", 20, seed=8, project=load_project(scratch))
+    reference = cold(content, scratch, tmp_path / "reference")
+    monkeypatch.setattr(render, "SPOOL_MIN", 2000)  # nearly every page
+    monkeypatch.setenv("SHOWCASE_PARALLEL_MIN", "0")
+    for jobs in (1, 2):
+        out = tmp_path / f"public-{jobs}"
+        result, _ = pipeline.build(content, out, load_project(scratch), include_drafts=False, cache_dir=tmp_path / f"c{jobs}",
+                                   jobs=jobs)
+        assert not result.errors and tree(out) == reference
+        assert not list(tmp_path.glob(".public-*.spool-*"))
+
+
 def test_cache_sees_a_fixed_error_and_a_new_photo(scratch, tmp_path):
     content = generate(tmp_path / "content", 3, seed=5, project=load_project(scratch))
     project, cache = load_project(scratch), tmp_path / "cache"
