@@ -39,6 +39,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
+from serve_latency import serve_latency  # noqa: E402
 
 PROJECT_PARTS = ("build.py", "showcase", "data", "layouts", "static")
 BEGIN, END = "<!-- bench:results -->", "<!-- /bench:results -->"
@@ -119,7 +120,11 @@ def bench_size(count: int, runs: int, work: Path, python: str, hugo: str, seed: 
             handle.write(f"<!-- sửa lần {run + 1} -->\n")
         record("edit_layout", build)
         record("check", check)
-    return {name: (statistics.median(t for t, _ in values), max(m for _, m in values)) for name, values in samples.items()}
+    measured = {name: (statistics.median(t for t, _ in values), max(m for _, m in values)) for name, values in samples.items()}
+    # The preview server, as an editor uses it (drafts shown, its own output folder).
+    latency = serve_latency(python, project, content, work / "public-serve", runs=max(3, runs), settle=min(10.0, 1 + count / 2000))
+    measured.update({f"serve_{name}": (seconds, 0) for name, seconds in latency.items()})
+    return measured
 
 
 ROWS = [
@@ -130,6 +135,10 @@ ROWS = [
     ("check", "`check` (cache kept)"),
     ("check_cold", "`check` (no cache)"),
     ("hugo_cold", "Hugo cold build"),
+]
+SERVE_ROWS = [
+    ("serve_page", "`serve`: save → page shown with the change (reload message, then the page fetched)", "< 300 ms"),
+    ("serve_full", "`serve`: save → full rebuild done and reloaded", ""),
 ]
 
 
@@ -147,10 +156,13 @@ def table(results: dict[int, dict]) -> str:
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
     cells = []
     for size in sizes:
-        ours = max(results[size][key][1] for key, _ in ROWS if key != "hugo_cold")
+        ours = max(results[size][key][1] for key, _ in ROWS if key != "hugo_cold")  # the server's is not measured
         hugo = results[size]["hugo_cold"][1]
         cells.append(f"{ours / 1024:.0f} MiB vs Hugo {hugo / 1024:.0f} MiB ({ours / hugo:.2f}×)")
     lines.append("| peak memory, ours (any command) vs Hugo | " + " | ".join(cells) + " | ≤ 1.0 |")
+    for key, label, target in SERVE_ROWS:
+        cells = [f"{results[size][key][0] * 1000:.0f} ms" if key in results[size] else "" for size in sizes]
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
     cells = [f"{results[size]['cold'][0] / size * 1000:.3f} ms (Hugo {results[size]['hugo_cold'][0] / size * 1000:.3f})" for size in sizes]
     lines.append("| cold build per profile | " + " | ".join(cells) + " | flat |")
     return "\n".join(lines) + "\n"

@@ -11,9 +11,12 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import jinja2
 
 from . import publish
 from .cache import PageManifest, ProfileCache, content_key, generator_version, hash_parts, stat_signature, tree_version
@@ -245,23 +248,28 @@ def render_photos(result: ContentResult, project: Project, include_drafts: bool)
     return contexts, files
 
 
-def render_site(result: ContentResult, project: Project, include_drafts: bool,
-                today: datetime.date | None = None, preview: bool = False,
-                published: tuple[Path, PageManifest] | None = None,
-                spool_dir: Path | None = None) -> tuple[list[Page], OutputFiles]:
-    """Every file of the site, with the host's `_headers` and `_redirects`. With `published` (the output
-    folder and its manifest), a page whose render key is the one its published copy was made with, and
-    whose copy is untouched, is kept instead of rendered; with `spool_dir`, very large pages are left
-    there by the workers that render them (see output.OutputFiles)."""
+@dataclass
+class SiteModel:
+    """Every page of a build with what renders it. The preview keeps the last one, to render an edited
+    profile's page at once (quick.py) while the full build runs."""
+
+    profiles: dict[str, Profile]  # rel_path → the profile the pages were made from
+    pages: list[Page]
+    environment: jinja2.Environment
+    environment_key: str
+    photos: dict[str, dict]  # rel_path → the published photo's data
+    files: dict[str, bytes]  # the assets and photos, by output path
+
+
+def site_model(result: ContentResult, project: Project, include_drafts: bool,
+               today: datetime.date | None = None, preview: bool = False) -> SiteModel:
+    """The pages (build_site) and the Jinja2 environment of a build, nothing rendered yet."""
     today = today or reference_date(os.environ, datetime.date.today())
-    ancestors, _ = publish.frame_ancestors(project)
     photos, photo_files = render_photos(result, project, include_drafts)
     pages = build_site(result.profiles, project, result.intro, include_drafts, today, photos)
     not_found = next(page for page in pages if page.template == "404.html")
     pages.append(Page(publish.gone_url(project), "gone.html", {**not_found.context, "page_title": "Hồ sơ đã được gỡ", "canonical": None}))
     asset_urls, assets = fingerprint_assets(project.static_dir, project.site.prefix)
-    files = OutputFiles(published[0] if published else None, assets)
-    files.update(photo_files)
     environment = make_environment(project.layouts_dir, asset_urls)
     discovery = head_links(project)
     environment.globals.update(discovery=discovery, json_ld=json_ld)
@@ -269,13 +277,29 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
     # Everything every page sees besides its own context: the templates, the assets, the code.
     environment_key = hash_parts(tree_version(project.layouts_dir), repr(sorted(asset_urls.items())), repr(discovery),
                                  str(preview), generator_version())
+    return SiteModel({profile.rel_path: profile for profile in result.profiles}, pages, environment, environment_key,
+                     photos, {**assets, **photo_files})
+
+
+def render_site(result: ContentResult, project: Project, include_drafts: bool,
+                today: datetime.date | None = None, preview: bool = False,
+                published: tuple[Path, PageManifest] | None = None,
+                spool_dir: Path | None = None, model: SiteModel | None = None) -> tuple[list[Page], OutputFiles]:
+    """Every file of the site, with the host's `_headers` and `_redirects`. With `published` (the output
+    folder and its manifest), a page whose render key is the one its published copy was made with, and
+    whose copy is untouched, is kept instead of rendered; with `spool_dir`, very large pages are left
+    there by the workers that render them (see output.OutputFiles)."""
+    ancestors, _ = publish.frame_ancestors(project)
+    model = model or site_model(result, project, include_drafts, today, preview)
+    pages, environment = model.pages, model.environment
+    files = OutputFiles(published[0] if published else None, model.files)
     manifest = published[1] if published is not None else PageManifest(None, "")
 
     def reusable(path: str, key: str) -> bool:
         entry = manifest.entries.get(path)
         return entry is not None and manifest.render_keys.get(path) == key and manifest.unchanged(published[0], path, entry[0])
 
-    made = render_or_keep(pages, environment, environment_key, reusable, project.site.prefix,
+    made = render_or_keep(pages, environment, model.environment_key, reusable, project.site.prefix,
                           os.fspath(spool_dir) if spool_dir is not None else None)
     for page, (key, data, links, digest) in zip(pages, made, strict=True):
         files.render_keys[page.output_path] = key
@@ -315,9 +339,11 @@ def publish_changed(files: OutputFiles, out_dir: Path, manifest: PageManifest, b
 def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bool,
           today: datetime.date | None = None, preview: bool = False,
           cache_dir: Path | None | object = _DEFAULT, jobs: int | None = None,
-          freshness: Freshness | None = None) -> tuple[ContentResult, int]:
+          freshness: Freshness | None = None, keep_model: Callable[[SiteModel], None] | None = None,
+          ) -> tuple[ContentResult, int]:
     """Validate, render, check links, then publish only if there is no error. Returns (result, pages written).
-    `freshness`: the up-to-date check, when the caller already made it (uptodate.check)."""
+    `freshness`: the up-to-date check, when the caller already made it (uptodate.check); `keep_model`:
+    given the site model of a build that rendered and published (not of one that found nothing to do)."""
     cache_dir = default_cache_dir(project) if cache_dir is _DEFAULT else cache_dir
     today = today or reference_date(os.environ, datetime.date.today())
     out_dir = out_dir.resolve()
@@ -338,7 +364,7 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
         return result, manifest.page_count
     with spool_folder(out_dir) as spool:
         return _render_check_publish(result, project, include_drafts, today, preview, out_dir, manifest, build_key,
-                                     freshness, jobs, spool)
+                                     freshness, jobs, spool, keep_model)
 
 
 def spool_folder(out_dir: Path) -> tempfile.TemporaryDirectory:
@@ -352,9 +378,10 @@ def spool_folder(out_dir: Path) -> tempfile.TemporaryDirectory:
 
 def _render_check_publish(result: ContentResult, project: Project, include_drafts: bool, today: datetime.date, preview: bool,
                           out_dir: Path, manifest: PageManifest, build_key: str, freshness: Freshness, jobs: int | None,
-                          spool: str) -> tuple[ContentResult, int]:
+                          spool: str, keep_model: Callable[[SiteModel], None] | None) -> tuple[ContentResult, int]:
+    model = site_model(result, project, include_drafts, today, preview)
     pages, files = render_site(result, project, include_drafts, today, preview, published=(out_dir, manifest),
-                               spool_dir=Path(spool))
+                               spool_dir=Path(spool), model=model)
     # The search index (an external process, mostly) is made while this process checks the links;
     # it joins the same files mapping afterwards, so the atomic swap covers it.
     page_keys = file_keys(files, only_html=True)
@@ -376,4 +403,18 @@ def _render_check_publish(result: ContentResult, project: Project, include_draft
     files.update(bundle)
     publish_changed(files, out_dir, manifest, build_key, len(pages), links, page_keys)
     freshness.record(out_dir, result.diagnostics, result.files, result.profile_count, len(pages))
+    if keep_model is not None:
+        keep_model(model)
     return result, len(pages)
+
+
+def load_model(content_dir: Path, project: Project, include_drafts: bool, today: datetime.date | None = None,
+               preview: bool = False) -> SiteModel | None:
+    """The site model of the content as it is now, nothing rendered (profiles come from the cache):
+    what the preview needs for its fast path when its first build found the output up to date.
+    None when the content has errors."""
+    result = load_content(content_dir, project)
+    if result.errors:
+        return None
+    model = site_model(result, project, include_drafts, today, preview)
+    return None if result.errors else model

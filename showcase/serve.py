@@ -3,8 +3,11 @@
 The `livereload` library provides the browser side (its script, the WebSocket and the reload
 message); this module adds what an editor needs on top:
 
-- one rebuild per change of content/, layouts/, static/ or data/, noticed within a quarter second
-  (file size and nanosecond mtime, so a half-written file saved twice is seen twice);
+- one rebuild per change of content/, layouts/, static/ or data/, noticed from the system's file
+  events (watchfiles) a few tens of milliseconds after a save, or by polling size and nanosecond
+  mtime every quarter second where there are none (SHOWCASE_POLL=1 forces it);
+- a saved profile's own page first: rendered from the last build's model in milliseconds and shown
+  at once (quick.py), the full build running behind in a thread while the server goes on answering;
 - when the content, the data or a layout is wrong, every HTML page is replaced by an error page in
   Vietnamese listing each problem with file, line, message and fix; it carries the livereload script
   too, so the page comes back by itself once the file is fixed;
@@ -65,6 +68,7 @@ class BuildState:
     pages: int = 0
     seconds: float = 0.0
     built_at: float = 0.0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 def _problem(diagnostic: Diagnostic, lang: str) -> Problem:
@@ -113,7 +117,9 @@ def describe_exception(error: BaseException, layouts_dir: Path) -> Problem:
 
 
 class Preview:
-    """Rebuilds the site on demand; remembers whether the last build failed and why."""
+    """Builds the site on demand and answers for the preview: the state of the last build (ok, or its
+    problems), the site model it left (the fast path's input), and the pages the fast path rendered
+    since (`overlay`, served until a full build has them)."""
 
     def __init__(self, root: Path, content_dir: Path, out_dir: Path, base_url: str | None = None, lang: str = "vi",
                  stream=None):
@@ -125,23 +131,40 @@ class Preview:
         self.stream = stream or sys.stderr
         self.state = BuildState()
         self.prefix = "/"
-        self.generation = 0  # one more per rebuild: lets a page that missed a reload message catch up
+        self.generation = 0  # one more per change shown: lets a page that missed a reload message catch up
+        self.changes = 0  # change batches seen by the watcher, numbered
+        self.project = None
+        self.model: pipeline.SiteModel | None = None
+        self.overlay: dict[str, tuple[int, bytes]] = {}  # output path → (change number, page from the fast path)
+        self.quick_state: tuple[int, BuildState] | None = None  # what the fast path found, until a full build covers it
 
     def watched(self) -> list[Path]:
         return [self.content_dir, self.root / "layouts", self.root / "static", self.root / "data"]
 
     def rebuild(self) -> BuildState:
+        """A full build, shown at once (the first build, and tests)."""
+        self.apply(self.build(), self.changes)
+        return self.state
+
+    def build(self) -> BuildState:
+        """A full build; may run in a worker thread. Its state is shown by `apply`."""
         started = time.perf_counter()
         state = BuildState()
         diagnostics: list[Diagnostic] = []
+        kept: list[pipeline.SiteModel] = []
         try:
             project = load_project(self.root, base_url=self.base_url)
             self.prefix = project.site.prefix
-            result, pages = pipeline.build(self.content_dir, self.out_dir, project, include_drafts=True)
+            result, pages = pipeline.build(self.content_dir, self.out_dir, project, include_drafts=True,
+                                           keep_model=kept.append)
             diagnostics = result.diagnostics
             state.ok = not result.errors
             state.pages = pages
             state.problems = [_problem(item, self.lang) for item in diagnostics if item.severity == "error"]
+            if state.ok:
+                self.project = project
+                if kept:
+                    self.model = kept[0]
         except ConfigError as error:
             diagnostics = error.diagnostics
             state.problems = [_problem(item, self.lang) for item in diagnostics]
@@ -149,10 +172,62 @@ class Preview:
             state.problems = [describe_exception(error, self.root / "layouts")]
         state.seconds = time.perf_counter() - started
         state.built_at = time.time()
-        self.state = state
-        self.generation += 1
-        self.report(diagnostics)
+        state.diagnostics = diagnostics
         return state
+
+    def ensure_model(self) -> None:
+        """After a build that found the output up to date (nothing rendered, so no model): make the
+        model from the cache, so that the next edit takes the fast path. May run in a worker thread."""
+        if self.model is not None or self.project is None:
+            return
+        try:
+            self.model = pipeline.load_model(self.content_dir, self.project, include_drafts=True)
+        except Exception:  # noqa: BLE001 - without a model every change takes the full build, as before
+            logging.getLogger("showcase.serve").debug("no model for the fast path", exc_info=True)
+
+    def apply(self, state: BuildState, change: int) -> None:
+        """Show a full build that saw the changes up to number `change`."""
+        self.state = state
+        self.overlay = {path: entry for path, entry in self.overlay.items() if entry[0] > change}
+        if self.quick_state is not None and self.quick_state[0] <= change:
+            self.quick_state = None
+        self.generation += 1
+        self.report(getattr(state, "diagnostics", []))
+
+    def current(self) -> BuildState:
+        return self.quick_state[1] if self.quick_state is not None else self.state
+
+    def quick(self, changed: list[Path], change: int) -> bool:
+        """The fast path (quick.py) for change number `change`: True when it answered, and the open
+        pages should reload now; False when only the full build can."""
+        from .quick import quick_render
+
+        if self.model is None or self.project is None or not changed:
+            return False
+        started = time.perf_counter()
+        try:
+            outcome = quick_render(self.model, self.project, self.content_dir, changed, include_drafts=True)
+        except Exception:  # noqa: BLE001 - the full build that follows reports whatever this was
+            logging.getLogger("showcase.serve").debug("fast path failed", exc_info=True)
+            return False
+        if outcome is None:
+            return False
+        shown = {pipeline.display_path(path) for path in changed}
+        before = self.current()
+        others = [problem for problem in before.problems if problem.file not in shown]
+        mine = [_problem(item, self.lang) for item in outcome.diagnostics if item.severity == "error"]
+        state = BuildState(ok=not others and not mine, problems=others + mine, summary=before.summary,
+                           pages=before.pages, seconds=time.perf_counter() - started, built_at=time.time())
+        self.quick_state = (change, state)
+        self.overlay.update({path: (change, data) for path, data in outcome.pages.items()})
+        self.generation += 1
+        stamp = time.strftime("%H:%M:%S")
+        if mine:
+            self.stream.write(format_text(outcome.diagnostics, self.lang, color=self.stream.isatty() and "NO_COLOR" not in os.environ))
+        else:
+            self.stream.write(f"[{stamp}] Đã hiện trang vừa sửa sau {state.seconds * 1000:.0f} ms; đang tạo lại các trang khác…\n")
+        self.stream.flush()
+        return True
 
     def report(self, diagnostics: list[Diagnostic]) -> None:
         stream = self.stream
@@ -227,7 +302,7 @@ class PreviewApp:
         return (resolved, False) if resolved.is_file() else (None, False)
 
     def error_page(self) -> bytes:
-        state = self.preview.state
+        state = self.preview.current()
         html = self.templates.get_template("preview-error.html").render(
             problems=state.problems, home=self.preview.prefix, built_at=time.strftime("%H:%M:%S", time.localtime(state.built_at)),
         )
@@ -252,8 +327,11 @@ class PreviewApp:
             if needs_slash:
                 return respond(301, b"", extra=[("Location", quote(url_path + "/"))])
             is_page = target is None or target.suffix == ".html"
-            if not self.preview.state.ok and is_page:
+            if not self.preview.current().ok and is_page:
                 return respond(500, self.error_page())
+            quick = self.preview.overlay.get(target.relative_to(self.preview.out_dir).as_posix()) if target else None
+            if quick is not None:
+                return respond(200, quick[1])
             if target is None:
                 not_found = self.preview.out_dir / "404.html"
                 body = not_found.read_bytes() if not_found.is_file() else \
@@ -293,13 +371,94 @@ def snapshot(roots: list[Path]) -> dict[str, tuple[int, int]]:
     return found
 
 
-def _make_watcher(preview: Preview):
-    from livereload.handlers import LiveReloadHandler
-    from livereload.watcher import Watcher
-    from tornado.ioloop import PeriodicCallback
+class Rebuilds:
+    """What a change sets off, on the server's event loop: the fast path first (the edited profile's
+    page, quick.py), then one full build at a time in a worker thread, so the server answers while it
+    runs; changes seen meanwhile make one more build when it ends. Each answer reloads the open pages."""
 
-    class SnapshotWatcher(Watcher):
-        """Polls the watched folders; on a change rebuilds once, then tells every open page to reload."""
+    QUICK_GRACE = 0.2  # seconds the full build waits after a fast answer, so the browser's reload is served at once
+
+    def __init__(self, preview: Preview, reload) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.preview = preview
+        self.reload = reload
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="build")
+        self.running = False
+        self.pending = False
+
+    def changed(self, changes: list[tuple[str, str]]) -> None:
+        """`changes`: (what, path) with what in added/modified/deleted."""
+        from tornado.ioloop import IOLoop
+
+        try:
+            self.preview.changes += 1
+            content = self.preview.content_dir.resolve()
+            edited = [Path(path) for what, path in changes if what != "deleted"]
+            editable = bool(edited) and len(edited) == len(changes) and all(
+                path.suffix == ".md" and path.resolve().is_relative_to(content) and path.is_file() for path in edited)
+            if editable and self.preview.quick(edited, self.preview.changes):
+                self.reload()
+                IOLoop.current().call_later(self.QUICK_GRACE, self.request)
+            else:
+                self.request()
+        except Exception:  # noqa: BLE001 - watching must go on whatever happens
+            logging.getLogger("showcase.serve").exception("Lỗi khi theo dõi thay đổi")
+
+    def request(self) -> None:
+        from tornado.ioloop import IOLoop
+
+        if self.running:
+            self.pending = True
+            return
+        self.running, self.pending = True, False
+        change = self.preview.changes
+        IOLoop.current().add_future(self.worker.submit(self.preview.build), lambda done: self.finished(done, change))
+
+    def finished(self, done, change: int) -> None:
+        self.running = False
+        try:
+            state = done.result()
+        except Exception as error:  # noqa: BLE001 - Preview.build reports what it can; anything else shows too
+            state = BuildState(problems=[describe_exception(error, self.preview.root / "layouts")])
+        self.preview.apply(state, change)
+        self.reload()
+        if self.pending:
+            self.request()
+        elif state.ok and self.preview.model is None:
+            self.worker.submit(self.preview.ensure_model)
+
+
+def _watch_natively(roots: list[Path], loop, rebuilds: Rebuilds, fallback) -> None:
+    """Runs in a thread: the operating system's file events (watchfiles: inotify, FSEvents, …), handed to
+    the event loop in batches a few tens of milliseconds after the last event of a save."""
+    try:
+        from watchfiles import Change, watch
+
+        names = {Change.added: "added", Change.modified: "modified", Change.deleted: "deleted"}
+
+        folders = [os.path.abspath(root) for root in roots if root.is_dir()]
+        bases = [os.path.join(folder, "") for folder in folders]
+
+        def wanted(_change, path: str) -> bool:
+            inside = next((path[len(base):] for base in bases if path.startswith(base)), os.path.basename(path))
+            return not any(_ignored(part) for part in inside.split(os.sep))
+
+        for batch in watch(*folders, watch_filter=wanted, step=30, raise_interrupt=False):
+            loop.add_callback(rebuilds.changed, sorted((names[change], path) for change, path in batch))
+    except Exception:  # noqa: BLE001 - no file events here (a limit, an odd file system): poll instead
+        logging.getLogger("showcase.serve").debug("file events unavailable, polling", exc_info=True)
+        loop.add_callback(fallback)
+
+
+def _make_watcher(preview: Preview, rebuilds: Rebuilds):
+    from livereload.watcher import Watcher
+    from tornado.ioloop import IOLoop, PeriodicCallback
+
+    class PreviewWatcher(Watcher):
+        """File events when the system gives them, else a poll of sizes and times every quarter second.
+        livereload's own poll throttles reloads to one per 3 s; an editor fixing a typo right after
+        saving it must see both, so this watcher drives the reloads itself (Rebuilds)."""
 
         def __init__(self):
             super().__init__()
@@ -311,31 +470,38 @@ def _make_watcher(preview: Preview):
             self.roots.append(Path(path))
 
         def prime(self) -> None:
+            """Before the first build, so that a change made while it runs is seen."""
+            import threading
+
+            if os.environ.get("SHOWCASE_POLL"):
+                self.last = snapshot(self.roots)
+                return
+            threading.Thread(target=_watch_natively, args=(self.roots, IOLoop.current(), rebuilds, self.poll_instead),
+                             daemon=True, name="watch").start()
+
+        def poll_instead(self) -> None:
             self.last = snapshot(self.roots)
+            PeriodicCallback(self.poll, POLL_SECONDS * 1000).start()
 
         def start(self, callback):
-            # livereload's own poll throttles reloads to one per 3 s; an editor fixing a typo right after
-            # saving it must see both, so this watcher drives the reload itself.
-            PeriodicCallback(self.poll, POLL_SECONDS * 1000).start()
+            if os.environ.get("SHOWCASE_POLL"):
+                PeriodicCallback(self.poll, POLL_SECONDS * 1000).start()
             return True
 
         def examine(self):
             return None, None
 
         def poll(self) -> None:
-            try:
-                current = snapshot(self.roots)
-                if current == self.last:
-                    return
-                changed = sorted(set(current.items()) ^ set(self.last.items()))
-                self.last = current
-                self.filepath = changed[0][0] if changed else None
-                preview.rebuild()
-                LiveReloadHandler.reload_waiters("*")
-            except Exception:  # noqa: BLE001 - watching must go on whatever happens
-                logging.getLogger("showcase.serve").exception("Lỗi khi theo dõi thay đổi")
+            current = snapshot(self.roots)
+            if current == self.last:
+                return
+            paths = {path for path, _ in set(current.items()) ^ set(self.last.items())}
+            changes = [("deleted" if path not in current else "added" if path not in self.last else "modified", path)
+                       for path in sorted(paths)]
+            self.last = current
+            rebuilds.changed(changes)
 
-    return SnapshotWatcher()
+    return PreviewWatcher()
 
 
 def _free_port(host: str) -> int:
@@ -360,11 +526,16 @@ def serve(args) -> int:
         print(f"build.py: lỗi: không tìm thấy thư mục nội dung {content_dir}", file=sys.stderr)
         return 2
     preview = Preview(PROJECT_ROOT, content_dir, Path(args.out), getattr(args, "base_url", None), getattr(args, "lang", "vi"))
-    watcher = _make_watcher(preview)
+    from livereload.handlers import LiveReloadHandler
+
+    rebuilds = Rebuilds(preview, lambda: LiveReloadHandler.reload_waiters("*"))
+    watcher = _make_watcher(preview, rebuilds)
     for path in preview.watched():
         watcher.watch(path)
     watcher.prime()
     preview.rebuild()
+    if preview.state.ok and preview.model is None:
+        rebuilds.worker.submit(preview.ensure_model)
 
     class QuietServer(Server):
         def _setup_logging(self):  # the editor wants our messages, not one log line per request

@@ -19,6 +19,24 @@ def project():
     return load_project(ROOT)
 
 
+def copy_project(root: Path) -> Path:
+    """A copy of the project's data, layouts, static files and sample content at `root`, free to edit."""
+    for part in ("data", "layouts", "static", "content"):
+        shutil.copytree(ROOT / part, root / part)
+    return root
+
+
+def call_wsgi(app, path: str) -> tuple[str, bytes]:
+    """(status line, body) of a GET of `path` from a WSGI application, without a server."""
+    from wsgiref.util import setup_testing_defaults
+
+    environ = {"PATH_INFO": path}
+    setup_testing_defaults(environ)
+    status = []
+    body = b"".join(app(environ, lambda code, headers: status.append(code)))
+    return status[0], body
+
+
 def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, str(ROOT / "build.py"), *args],

@@ -10,10 +10,9 @@ import sys
 import threading
 import time
 from pathlib import Path
-from wsgiref.util import setup_testing_defaults
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, call_wsgi, copy_project
 
 from showcase.serve import Preview, PreviewApp
 
@@ -130,6 +129,8 @@ def test_editor_sees_errors_and_fixes_without_reloading(served):
             source.write_text(original.replace("Không để hồ sơ nào trễ hạn", "Không để một hồ sơ nào trễ hạn"), encoding="utf-8")
             page.get_by_text("Không để một hồ sơ nào trễ hạn").wait_for(timeout=10_000)
             print(f"saved → page shows the change: {time.monotonic() - saved:.2f} s")
+            log = (source.parents[3] / "server.log").read_text(encoding="utf-8")
+            assert "Đã hiện trang vừa sửa sau" in log, log  # the fast path answered (quick.py)
 
             # 3. Saved half-written, then complete: error first, then the page again.
             cut = original.index("achievements:")
@@ -160,22 +161,12 @@ def test_only_files_inside_the_output_folder_are_served(served):
     assert _status(base, "/guong-nguoi-tot-viec-tot") == 301
 
 
-def _call(app: PreviewApp, path: str) -> tuple[str, bytes]:
-    environ = {"PATH_INFO": path}
-    setup_testing_defaults(environ)
-    status = []
-    body = b"".join(app(environ, lambda code, headers: status.append(code)))
-    return status[0], body
-
-
 def test_layout_error_is_shown_on_the_page_not_raised(tmp_path):
-    root = tmp_path / "site"
-    for name in ("data", "layouts", "static", "content"):
-        shutil.copytree(ROOT / name, root / name)
+    root = copy_project(tmp_path / "site")
     preview = Preview(root, root / "content", tmp_path / "public", stream=open(tmp_path / "log", "w"))  # noqa: SIM115
     app = PreviewApp(preview)
     assert preview.rebuild().ok
-    status, body = _call(app, "/guong-nguoi-tot-viec-tot/")
+    status, body = call_wsgi(app, "/guong-nguoi-tot-viec-tot/")
     assert status.startswith("200")
 
     profile_layout = root / "layouts" / "profile.html"
@@ -184,7 +175,7 @@ def test_layout_error_is_shown_on_the_page_not_raised(tmp_path):
     state = preview.rebuild()
     assert not state.ok and state.problems[0].file.endswith("profile.html")
     assert state.problems[0].line == good.count("\n") + 2
-    status, body = _call(app, "/guong-nguoi-tot-viec-tot/ho-so/nguyen-van-a/")
+    status, body = call_wsgi(app, "/guong-nguoi-tot-viec-tot/ho-so/nguyen-van-a/")
     assert status.startswith("500") and "profile.html" in body.decode() and "</head>" in body.decode()
 
     profile_layout.write_text(good.replace("{% block main %}", "{% block main %}{{ no_such_value }}", 1), encoding="utf-8")
@@ -195,11 +186,11 @@ def test_layout_error_is_shown_on_the_page_not_raised(tmp_path):
     profile_layout.write_text(good, encoding="utf-8")
     state = preview.rebuild()
     assert not state.ok and state.problems[0].code == "C001"
-    status, body = _call(app, "/guong-nguoi-tot-viec-tot/")
+    status, body = call_wsgi(app, "/guong-nguoi-tot-viec-tot/")
     assert "units.yaml" in body.decode()
     # Assets keep being served while the pages show the error.
     css = next((tmp_path / "public").rglob("*.css")).relative_to(tmp_path / "public").as_posix()
-    assert _call(app, "/" + css)[0].startswith("200")
+    assert call_wsgi(app, "/" + css)[0].startswith("200")
 
 
 def test_error_page_escapes_what_the_editor_wrote(tmp_path):
@@ -209,7 +200,7 @@ def test_error_page_escapes_what_the_editor_wrote(tmp_path):
     (content / "x.md").write_text(text.replace("unit: van-phong", 'unit: "<img src=x onerror=alert(1)>"'), encoding="utf-8")
     preview = Preview(ROOT, tmp_path / "content", tmp_path / "public", stream=open(tmp_path / "log", "w"))  # noqa: SIM115
     assert not preview.rebuild().ok
-    status, body = _call(PreviewApp(preview), "/guong-nguoi-tot-viec-tot/")
+    status, body = call_wsgi(PreviewApp(preview), "/guong-nguoi-tot-viec-tot/")
     page = body.decode()
     assert status.startswith("500") and "&lt;img src=x onerror=alert(1)&gt;" in page and "<img" not in page
     assert "<code>unit</code>" in page and "x.md</code>, dòng 5" in page

@@ -1,6 +1,7 @@
 """Build speed machinery: cache, parallelism and incremental writes never change the output."""
 
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -245,3 +246,4 @@ def test_benchmark_runs_end_to_end(tmp_path):
     text = output.read_text(encoding="utf-8")
     assert "Notes kept." in text and "After." in text and "STALE-RESULTS" not in text
     assert "python bench/run.py --sizes 30 --runs 1" in text and "Hugo cold build" in text and "no-change rebuild" in text
+    assert re.search(r"`serve`: save → page shown with the change .* \| \d+ ms \| < 300 ms \|", text)
