@@ -13,6 +13,7 @@ from datetime import date
 from functools import lru_cache
 from itertools import islice
 
+from babel import Locale
 from babel.dates import format_date
 
 from .config import Plan, Project
@@ -36,10 +37,13 @@ class Page:
         return path + "index.html" if path.endswith("/") or not path else path
 
 
+_VIETNAMESE = Locale.parse("vi")  # parsed once: Babel parses a locale name on every call
+
+
 @lru_cache(maxsize=4096)  # pure; Babel's formatting is slow and award dates repeat
 def vietnamese_date(value: date) -> str:
     """Administrative form: 'ngày 16 tháng 9 năm 2021'."""
-    return format_date(value, "'ngày' d 'tháng' M 'năm' y", locale="vi")
+    return format_date(value, "'ngày' d 'tháng' M 'năm' y", locale=_VIETNAMESE)
 
 
 class Urls:
@@ -70,6 +74,13 @@ class Urls:
 
 
 def sort_key(profile: Profile, plan: Plan) -> tuple:
+    if profile.collation:
+        return profile.collation
+    return name_collation(profile, plan)
+
+
+def name_collation(profile: Profile, plan: Plan) -> tuple:
+    """The collation key of the profile's name: people by given name first where the kind says so."""
     kind = plan.kinds.get(profile.kind)
     if kind and kind.name_order == "given-name-first":
         return person_sort_key(profile.name)
@@ -96,7 +107,7 @@ def profile_card(profile: Profile, plan: Plan, project: Project, urls: Urls) -> 
         "position": profile.position,
         "summary": profile.summary,
         "draft": profile.draft,
-        "search_text": fold(f"{profile.name} {unit.name}"),
+        "search_text": profile.search_name or fold(f"{profile.name} {unit.name}"),
         "stage_label": plan.stages[profile.stage].label if profile.stage in plan.stages else None,
     }
 

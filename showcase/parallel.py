@@ -7,6 +7,7 @@ Set SHOWCASE_JOBS=1 to force serial work, SHOWCASE_PARALLEL_MIN=0 to force a poo
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -41,17 +42,36 @@ def _call_chunk(payload: tuple) -> list:
 
 
 def parallel_map(function: Callable, items: Sequence, make_state: Callable, args: tuple = (),
-                 jobs: int | None = None, threshold: int = PARALLEL_THRESHOLD) -> list:
-    """[function(state, item) for item in items], state = make_state(*args) once per process."""
+                 jobs: int | None = None, threshold: int = PARALLEL_THRESHOLD, costs: Sequence[float] | None = None) -> list:
+    """[function(state, item) for item in items], state = make_state(*args) once per process.
+    `costs`: the items' expected relative costs, when they differ much (pages of a dozen cards and
+    yearbooks of thousands of entries): each item is then a task of its own and the costliest go
+    first, so that no core is left with the big ones at the end (longest-processing-time-first)."""
     jobs = job_count(jobs)
     configured = os.environ.get("SHOWCASE_PARALLEL_MIN", "")
     threshold = int(configured) if configured.isdigit() else threshold
     if jobs == 1 or len(items) < threshold or "fork" not in multiprocessing.get_all_start_methods():
         state = make_state(*args)
         return [function(state, item) for item in items]
-    size = max(1, min(200, len(items) // (jobs * 4) or 1))
-    chunks = [(function, items[start:start + size]) for start in range(0, len(items), size)]
-    # fork: the workers inherit the project data instead of receiving it pickled.
-    with multiprocessing.get_context("fork").Pool(jobs, initializer=_initialize, initargs=(make_state, args)) as pool:
-        results = pool.map(_call_chunk, chunks, chunksize=1)
+    if costs is not None:
+        order = sorted(range(len(items)), key=lambda index: -costs[index])
+        chunks = [(function, [items[index]]) for index in order]
+    else:
+        size = max(1, min(200, len(items) // (jobs * 4) or 1))
+        order = None
+        chunks = [(function, items[start:start + size]) for start in range(0, len(items), size)]
+    # fork: the workers inherit the project data instead of receiving it pickled. gc.freeze: the
+    # workers' garbage collector then leaves the inherited objects alone instead of touching (and so
+    # copying) every page of them; the site model would otherwise be copied into each worker.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_initialize, initargs=(make_state, args)) as pool:
+            results = pool.map(_call_chunk, chunks, chunksize=1)
+    finally:
+        gc.unfreeze()
+    if order is not None:
+        placed: list = [None] * len(items)
+        for index, (result,) in zip(order, results, strict=True):
+            placed[index] = result
+        return placed
     return [result for chunk in results for result in chunk]

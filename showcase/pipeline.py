@@ -28,13 +28,13 @@ from .images import max_pixels_text, publish_photos
 from .linkcheck import check_links, check_links_cached  # noqa: F401 - check_links: used by callers of the pipeline
 from .markup import MarkdownRenderer
 from .metadata import json_ld
-from .model import Page, build_site, is_published
+from .model import Page, build_site, is_published, name_collation
 from .output import OutputFiles
 from .parallel import parallel_map
 from .reader import as_date, read_profile
-from .render import fingerprint_assets, make_environment, render_or_keep
+from .render import fingerprint_assets, make_environment, render_or_keep, templates_holding
 from .search import SearchIndexError, build_index, page_shards, shard_threshold
-from .text import dd_words
+from .text import dd_words, fold
 from .uptodate import Freshness, build_inputs, default_cache_dir
 from .uptodate import check as check_freshness
 from .validate import Profile, check_collisions, validate_profile
@@ -64,6 +64,10 @@ class ContentResult:
 
 
 def display_path(path: Path) -> str:
+    """The path as shown to the editor: relative to the working folder when inside it."""
+    text, base = os.fspath(path), os.path.join(os.getcwd(), "")
+    if text.startswith(base) and f"{os.sep}." not in text[len(base) - 1:]:  # normalised already: no relpath needed
+        return text[len(base):].replace(os.sep, "/")
     relative = os.path.relpath(path)
     return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
@@ -124,6 +128,9 @@ def analyse_profile(path: Path, data: bytes, project: Project, content_dir: Path
         profile.body_html = renderer.render(profile.body)
         profile.search_dd_name = dd_words(profile.name, project.units[profile.unit].name, profile.position)
         profile.search_dd_text = dd_words(profile.summary, *profile.achievements, profile.body)
+        plan = next((plan for plan in project.plans if plan.id == profile.plan_id), None)
+        profile.collation = name_collation(profile, plan) if plan is not None else ()
+        profile.search_name = fold(f"{profile.name} {project.units[profile.unit].name}")
         profile.body = ""  # the source is not needed once rendered: a lighter cache and build (30 MB at 10,000)
     return profile, diagnostics, _photo_dependency(parsed, content_dir, rel_path), _deadline_window(parsed, consent_deadline())
 
@@ -281,33 +288,55 @@ def site_model(result: ContentResult, project: Project, include_drafts: bool,
                      photos, {**assets, **photo_files})
 
 
+SEARCH_MARKER = "data-pagefind-body"  # a template holding it makes pages the search indexes
+
+
 def render_site(result: ContentResult, project: Project, include_drafts: bool,
                 today: datetime.date | None = None, preview: bool = False,
                 published: tuple[Path, PageManifest] | None = None,
-                spool_dir: Path | None = None, model: SiteModel | None = None) -> tuple[list[Page], OutputFiles]:
+                spool_dir: Path | None = None, model: SiteModel | None = None,
+                on_searchable: Callable[[OutputFiles, list[Page]], None] | None = None) -> tuple[list[Page], OutputFiles]:
     """Every file of the site, with the host's `_headers` and `_redirects`. With `published` (the output
     folder and its manifest), a page whose render key is the one its published copy was made with, and
     whose copy is untouched, is kept instead of rendered; with `spool_dir`, very large pages are left
-    there by the workers that render them (see output.OutputFiles)."""
+    there by the workers that render them (see output.OutputFiles). The pages the search indexes are
+    made first and handed to `on_searchable`, so that indexing them overlaps with the other pages."""
     ancestors, _ = publish.frame_ancestors(project)
     model = model or site_model(result, project, include_drafts, today, preview)
     pages, environment = model.pages, model.environment
-    files = OutputFiles(published[0] if published else None, model.files)
+    published_dir = published[0] if published else None
     manifest = published[1] if published is not None else PageManifest(None, "")
 
     def reusable(path: str, key: str) -> bool:
         entry = manifest.entries.get(path)
         return entry is not None and manifest.render_keys.get(path) == key and manifest.unchanged(published[0], path, entry[0])
 
-    made = render_or_keep(pages, environment, model.environment_key, reusable, project.site.prefix,
-                          os.fspath(spool_dir) if spool_dir is not None else None)
-    for page, (key, data, links, digest) in zip(pages, made, strict=True):
+    def render(chosen: list[Page]) -> list[tuple]:
+        return render_or_keep(chosen, environment, model.environment_key, reusable, project.site.prefix,
+                              os.fspath(spool_dir) if spool_dir is not None else None)
+
+    def place(files: OutputFiles, page: Page, made: tuple) -> None:
+        key, data, links, digest = made
         files.render_keys[page.output_path] = key
-        if data is None:  # in page order, kept or not: the files' order never depends on what was cached
+        if data is None:
             files.keep(page.output_path, manifest.entries[page.output_path][0])
         else:
             files.add(page.output_path, data, digest)
             files.link_scans[page.output_path] = links
+
+    searchable = templates_holding(environment, SEARCH_MARKER, (page.template for page in pages))
+    first = [index for index, page in enumerate(pages) if page.template in searchable]
+    made: dict[int, tuple] = dict(zip(first, render([pages[index] for index in first]), strict=True))
+    if on_searchable is not None:
+        indexed = OutputFiles(published_dir)
+        for index in first:
+            place(indexed, pages[index], made[index])
+        on_searchable(indexed, [pages[index] for index in first])
+    rest = [index for index in range(len(pages)) if index not in made]
+    made.update(zip(rest, render([pages[index] for index in rest]), strict=True))
+    files = OutputFiles(published_dir, model.files)
+    for index, page in enumerate(pages):  # in page order, kept or not: the files' order never depends on the cache
+        place(files, page, made[index])
     files.update(discovery_files(pages, project))
     if project.site.prefix != "/":
         files["index.html"] = environment.get_template("redirect.html").render(
@@ -380,20 +409,25 @@ def _render_check_publish(result: ContentResult, project: Project, include_draft
                           out_dir: Path, manifest: PageManifest, build_key: str, freshness: Freshness, jobs: int | None,
                           spool: str, keep_model: Callable[[SiteModel], None] | None) -> tuple[ContentResult, int]:
     model = site_model(result, project, include_drafts, today, preview)
-    pages, files = render_site(result, project, include_drafts, today, preview, published=(out_dir, manifest),
-                               spool_dir=Path(spool), model=model)
-    # The search index (an external process, mostly) is made while this process checks the links;
-    # it joins the same files mapping afterwards, so the atomic swap covers it.
-    page_keys = file_keys(files, only_html=True)
+    # The search index (an external process, mostly) is made from the pages it indexes, rendered first,
+    # while this process renders the others and checks the links; it joins the same files mapping
+    # afterwards, so the atomic swap covers it.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search") as background:
-        search = background.submit(build_index, files, project.site.prefix, project.site.language,
-                                   project.root / ".cache" / "search", page_shards(pages), shard_threshold(project.site.extra), jobs,
-                                   page_keys)
+        searches = []
+
+        def index_search(indexed: OutputFiles, indexed_pages: list[Page]) -> None:
+            searches.append(background.submit(
+                build_index, indexed, project.site.prefix, project.site.language, project.root / ".cache" / "search",
+                page_shards(indexed_pages), shard_threshold(project.site.extra), jobs, file_keys(indexed, only_html=True)))
+
+        pages, files = render_site(result, project, include_drafts, today, preview, published=(out_dir, manifest),
+                                   spool_dir=Path(spool), model=model, on_searchable=index_search)
+        page_keys = file_keys(files, only_html=True)
         # Pages whose bytes a previous build checked only have their link targets looked up again.
         broken, links = check_links_cached(files, project.site.prefix, page_keys, manifest.links, files.link_scans)
         result.diagnostics += publish.frame_ancestors(project)[1] + broken
         try:
-            bundle = search.result()
+            bundle = searches[0].result()
         except SearchIndexError as error:
             bundle = None
             if not result.errors:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import jinja2
+from jinja2 import meta
 from markupsafe import Markup
 
 from .cache import content_key
@@ -62,6 +63,25 @@ def make_environment(layouts_dir: Path, asset_urls: dict[str, str]) -> jinja2.En
     return environment
 
 
+def templates_holding(environment: jinja2.Environment, marker: str, names: Iterable[str]) -> set[str]:
+    """The templates among `names` whose source, or that of a template they extend, include or import,
+    holds `marker` (e.g. the search's `data-pagefind-body`)."""
+    sources: dict[str, tuple[str, list[str]]] = {}
+
+    def load(name: str) -> tuple[str, list[str]]:
+        if name not in sources:
+            source, filename, _ = environment.loader.get_source(environment, name)
+            parsed = environment.parse(source, name, filename)  # a syntax error names the layout and its line
+            sources[name] = (source, [item for item in meta.find_referenced_templates(parsed) if item])
+        return sources[name]
+
+    def holds(name: str, seen: frozenset = frozenset()) -> bool:
+        source, referenced = load(name)
+        return marker in source or any(holds(other, seen | {name}) for other in referenced if other not in seen)
+
+    return {name for name in set(names) if holds(name)}
+
+
 def _rendered_once(environment: jinja2.Environment, template: str, name: str):
     """A template global rendering `template` with `name` = the item, once per item and options however
     many pages show it: a profile's card is on five listings or more and on eight profile pages, its
@@ -81,7 +101,8 @@ def _rendered_once(environment: jinja2.Environment, template: str, name: str):
     return render
 
 
-RENDER_SPAN = 40  # pages per task sent to a worker
+RENDER_SPAN = 40  # pages per task sent to a worker at most
+SPAN_COST = 80  # ... and at most this much work (page_cost) in one task
 RENDER_PARALLEL_MIN = 25  # tasks (1,000 pages) below which rendering stays in this process
 
 
@@ -107,7 +128,7 @@ def _render_span(state: tuple, span: tuple[int, int]) -> list[tuple]:
         # The link check's scan and the content hash, made here, across the cores, while the page is at hand.
         targets, digest = distinct_targets(page.output_path, html, prefix), content_key(data)
         if spool_dir is not None and len(data) > SPOOL_MIN:
-            spooled = Path(spool_dir) / f"{index}.html"
+            spooled = Path(spool_dir) / (hashlib.blake2b(page.output_path.encode(), digest_size=16).hexdigest() + ".html")
             spooled.write_bytes(data)
             data = spooled
         done.append((key, data, targets, digest))
@@ -124,8 +145,28 @@ def render_key(page: Page, environment_key: str) -> str:
     return digest.hexdigest()
 
 
-def _spans(count: int) -> list[tuple[int, int]]:
-    return [(start, min(start + RENDER_SPAN, count)) for start in range(0, count, RENDER_SPAN)]
+def page_cost(page: Page) -> float:
+    """A rough measure of a page's rendering work, from its context alone: one, plus a tenth per item
+    of its lists (a profile page ≈ 2; a listing of 12 cards ≈ 2; a yearbook of 10,000 entries ≈ 2,000)."""
+    return 1 + sum(len(value) for value in page.context.values() if isinstance(value, list | tuple)) / 10
+
+
+def _spans(pages: list[Page]) -> tuple[list[tuple[int, int]], list[float]]:
+    """Consecutive pages grouped into tasks of at most RENDER_SPAN pages and about SPAN_COST of work
+    (a very large page is a task of its own), with each task's cost."""
+    spans, costs = [], []
+    start, cost = 0, 0.0
+    for index, page in enumerate(pages):
+        weight = page_cost(page)
+        if index > start and (index - start >= RENDER_SPAN or cost + weight > SPAN_COST):
+            spans.append((start, index))
+            costs.append(cost)
+            start, cost = index, 0.0
+        cost += weight
+    if start < len(pages):
+        spans.append((start, len(pages)))
+        costs.append(cost)
+    return spans, costs
 
 
 def render_or_keep(pages: list[Page], environment: jinja2.Environment, environment_key: str,
@@ -135,7 +176,8 @@ def render_or_keep(pages: list[Page], environment: jinja2.Environment, environme
     key)` says the published copy is the same page, the last three are None; a page over SPOOL_MIN
     is written to `spool_dir` and its path given instead of its bytes. Keys, pages, the link check's
     scan (linkcheck.distinct_targets) and content keys are all made across the cores on a large site."""
-    done = parallel_map(_render_span, _spans(len(pages)), _render_state,
+    spans, costs = _spans(pages)
+    done = parallel_map(_render_span, spans, _render_state,
                         (pages, environment, environment_key, reusable, prefix, spool_dir), jobs=jobs,
-                        threshold=RENDER_PARALLEL_MIN)
+                        threshold=RENDER_PARALLEL_MIN, costs=costs)
     return [item for chunk in done for item in chunk]

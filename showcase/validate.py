@@ -58,6 +58,10 @@ class Profile:
     # (see text.dd_words). Computed with the Markdown, once per profile, in the cached analysis stage.
     search_dd_name: str = ""
     search_dd_text: str = ""
+    # Also made once in the cached analysis stage: the collation key of the name (model.sort_key) and
+    # the folded "name unit" the listings' filter matches.
+    collation: tuple = ()
+    search_name: str = ""
 
 
 _TYPE_NAMES = {

@@ -247,3 +247,22 @@ def test_benchmark_runs_end_to_end(tmp_path):
     assert "Notes kept." in text and "After." in text and "STALE-RESULTS" not in text
     assert "python bench/run.py --sizes 30 --runs 1" in text and "Hugo cold build" in text and "no-change rebuild" in text
     assert re.search(r"`serve`: save → page shown with the change .* \| \d+ ms \| < 300 ms \|", text)
+
+
+def test_the_pages_the_search_indexes_are_found_through_extends_and_includes():
+    """They are rendered first, so that the search index is made while the other pages render."""
+    import jinja2
+
+    from showcase.render import templates_holding
+
+    environment = jinja2.Environment(loader=jinja2.DictLoader({
+        "base.html": "<main data-pagefind-body>{% block main %}{% endblock %}</main>",
+        "plain-base.html": "<main>{% block main %}{% endblock %}</main>",
+        "extends.html": "{% extends 'base.html' %}",
+        "includes.html": "{% extends 'plain-base.html' %}{% block main %}{% include 'part.html' %}{% endblock %}",
+        "part.html": "<article data-pagefind-body></article>",
+        "none.html": "{% extends 'plain-base.html' %}{% import 'macros.html' as m %}",
+        "macros.html": "{% macro x() %}{% endmacro %}",
+    }))
+    found = templates_holding(environment, "data-pagefind-body", ["extends.html", "includes.html", "none.html", "none.html"])
+    assert found == {"extends.html", "includes.html"}
