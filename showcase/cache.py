@@ -225,22 +225,27 @@ class PageManifest:
         return cls(path, owner, entries, str(stored.get("build_key", "")), int(stored.get("page_count", 0) or 0), links,
                    render_keys)
 
-    def intact(self, out_dir: Path) -> bool:
-        """Every recorded file is still there, untouched, and nothing else was added."""
+    def intact(self, out_dir: Path, found: dict | None = None) -> bool:
+        """Every recorded file is still there, untouched, and nothing else was added.
+        `found`: file_signatures(out_dir), if the caller has it."""
         if not self.entries:
             return False
-        found = file_signatures(out_dir)
+        found = file_signatures(out_dir) if found is None else found
         return len(found) == len(self.entries) and all(
             found.get(relative) == entry[1] for relative, entry in self.entries.items())
 
-    def unchanged(self, out_dir: Path, relative: str, key: str) -> bool:
-        """True if the published file was made from the same key and nobody touched it since."""
+    def unchanged(self, out_dir: Path, relative: str, key: str, signatures: dict | None = None) -> bool:
+        """True if the published file was made from the same key and nobody touched it since.
+        `signatures`: file_signatures(out_dir), when the caller asks about many files (one scan, no stat each)."""
         entry = self.entries.get(relative)
-        return entry is not None and entry[0] == key and stat_signature(out_dir / relative) == entry[1]
+        if entry is None or entry[0] != key:
+            return False
+        return (signatures.get(relative) if signatures is not None else stat_signature(out_dir / relative)) == entry[1]
 
     def record(self, out_dir: Path, keys: dict[str, str], build_key: str, page_count: int, links: dict | None = None,
                render_keys: dict | None = None) -> None:
-        self.entries = {relative: (key, stat_signature(out_dir / relative)) for relative, key in keys.items()}
+        found = file_signatures(out_dir)
+        self.entries = {relative: (key, found.get(relative)) for relative, key in keys.items()}
         self.build_key, self.page_count = build_key, page_count
         self.links = links if links is not None else self.links
         self.render_keys = render_keys if render_keys is not None else {}

@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 
 from . import publish
-from .cache import PageManifest, ProfileCache, content_key, generator_version, hash_parts, stat_signature, tree_version
+from .cache import PageManifest, ProfileCache, content_key, file_signatures, generator_version, hash_parts, stat_signature, tree_version
 from .clock import consent_deadline, reference_date
 from .config import Project
 from .diagnostics import Diagnostic, fragment
@@ -307,9 +307,12 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
     published_dir = published[0] if published else None
     manifest = published[1] if published is not None else PageManifest(None, "")
 
+    signatures = file_signatures(published_dir) if published_dir is not None else {}
+
     def reusable(path: str, key: str) -> bool:
         entry = manifest.entries.get(path)
-        return entry is not None and manifest.render_keys.get(path) == key and manifest.unchanged(published[0], path, entry[0])
+        return entry is not None and manifest.render_keys.get(path) == key and manifest.unchanged(
+            published_dir, path, entry[0], signatures)
 
     def render(chosen: list[Page]) -> list[tuple]:
         return render_or_keep(chosen, environment, model.environment_key, reusable, project.site.prefix,
@@ -358,8 +361,9 @@ def publish_changed(files: OutputFiles, out_dir: Path, manifest: PageManifest, b
     the staging folder, then the atomic swap as always; nothing at all when no byte changed."""
     hashed = hashed or {}
     keys = {path: hashed.get(path) or files.known_key(path) or content_key(files[path]) for path in files}
-    unchanged = [path for path, key in keys.items() if manifest.unchanged(out_dir, path, key)]
-    if len(unchanged) != len(keys) or set(keys) != set(manifest.entries) or not manifest.intact(out_dir):
+    published = file_signatures(out_dir)
+    unchanged = [path for path, key in keys.items() if manifest.unchanged(out_dir, path, key, published)]
+    if len(unchanged) != len(keys) or set(keys) != set(manifest.entries) or not manifest.intact(out_dir, published):
         same = set(unchanged)
         write_tree(files.only(path for path in files if path not in same), out_dir, unchanged)
     manifest.record(out_dir, keys, build_key, pages, links, files.render_keys)
