@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """How soon an editor sees a saved profile in `build.py serve`: save → reload message → page with the change.
 
-    python bench/serve_latency.py --project bench/out/10000/project --content bench/out/10000/content
+    python bench/generate.py --count 10000 --out /tmp/corpus-10000
+    python bench/serve_latency.py --project . --content /tmp/corpus-10000
 
 Starts the preview server as an editor does, connects to its live-reload socket as livereload.js
 does (hello, then info with the page's URL), then `runs` times: appends a sentence to one profile,
@@ -20,6 +21,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -105,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
-    out = args.out or args.project / "public-serve"
+    out = args.out or Path(tempfile.mkdtemp(prefix="serve-latency-")) / "public"
     result = serve_latency(sys.executable, args.project.resolve(), args.content.resolve(), out.resolve(), args.runs)
     print(", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in result.items()))
     return 0

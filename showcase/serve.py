@@ -371,6 +371,29 @@ def snapshot(roots: list[Path]) -> dict[str, tuple[int, int]]:
     return found
 
 
+class BackgroundWorker:
+    """One daemon thread running jobs in order: a build in progress never holds up Ctrl+C (the output
+    is swapped in atomically, so stopping mid-build leaves the last site as it was)."""
+
+    def __init__(self) -> None:
+        import queue
+        import threading
+
+        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+        threading.Thread(target=self._run, daemon=True, name="build").start()
+
+    def submit(self, job) -> None:
+        self.jobs.put(job)
+
+    def _run(self) -> None:
+        while True:
+            job = self.jobs.get()
+            try:
+                job()
+            except Exception:  # noqa: BLE001 - the next job must still run
+                logging.getLogger("showcase.serve").exception("Lỗi khi tạo trang")
+
+
 class Rebuilds:
     """What a change sets off, on the server's event loop: the fast path first (the edited profile's
     page, quick.py), then one full build at a time in a worker thread, so the server answers while it
@@ -379,11 +402,9 @@ class Rebuilds:
     QUICK_GRACE = 0.2  # seconds the full build waits after a fast answer, so the browser's reload is served at once
 
     def __init__(self, preview: Preview, reload) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
         self.preview = preview
         self.reload = reload
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="build")
+        self.worker = BackgroundWorker()
         self.running = False
         self.pending = False
 
@@ -413,14 +434,19 @@ class Rebuilds:
             return
         self.running, self.pending = True, False
         change = self.preview.changes
-        IOLoop.current().add_future(self.worker.submit(self.preview.build), lambda done: self.finished(done, change))
+        loop = IOLoop.current()
 
-    def finished(self, done, change: int) -> None:
+        def build() -> None:
+            try:
+                state = self.preview.build()
+            except Exception as error:  # noqa: BLE001 - Preview.build reports what it can; anything else shows too
+                state = BuildState(problems=[describe_exception(error, self.preview.root / "layouts")])
+            loop.add_callback(self.finished, state, change)
+
+        self.worker.submit(build)
+
+    def finished(self, state: BuildState, change: int) -> None:
         self.running = False
-        try:
-            state = done.result()
-        except Exception as error:  # noqa: BLE001 - Preview.build reports what it can; anything else shows too
-            state = BuildState(problems=[describe_exception(error, self.preview.root / "layouts")])
         self.preview.apply(state, change)
         self.reload()
         if self.pending:
