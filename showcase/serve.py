@@ -194,6 +194,19 @@ class Preview:
         self.generation += 1
         self.report(getattr(state, "diagnostics", []))
 
+    def in_content(self, path: Path) -> bool:
+        return path.resolve().is_relative_to(self.content_dir.resolve())
+
+    def passing(self, path: Path) -> bool:
+        """A file under content/ that is gone already and that the last build did not read (neither a
+        profile nor a photo of one): the temporary file of an editor's save."""
+        model = self.model
+        if model is None or path.exists() or not self.in_content(path):
+            return False
+        relative = path.resolve().relative_to(self.content_dir.resolve()).as_posix()
+        photos = {profile.photo for profile in model.profiles.values() if profile.photo}  # relative to content/
+        return relative not in model.profiles and relative not in photos and not relative.endswith(".md")
+
     def current(self) -> BuildState:
         return self.quick_state[1] if self.quick_state is not None else self.state
 
@@ -414,10 +427,12 @@ class Rebuilds:
 
         try:
             self.preview.changes += 1
-            content = self.preview.content_dir.resolve()
-            edited = [Path(path) for what, path in changes if what != "deleted"]
-            editable = bool(edited) and len(edited) == len(changes) and all(
-                path.suffix == ".md" and path.resolve().is_relative_to(content) and path.is_file() for path in edited)
+            edited = [Path(path) for _, path in changes if Path(path).suffix == ".md" and Path(path).is_file()]
+            others = [Path(path) for _, path in changes if Path(path) not in edited]
+            # Editors that save through a temporary file (sed -i, gedit, vim's backup) leave a trace
+            # of it in the batch: a file gone already that no build ever read.
+            editable = bool(edited) and all(self.preview.in_content(path) for path in edited) and all(
+                self.preview.passing(path) for path in others)
             if editable and self.preview.quick(edited, self.preview.changes):
                 self.reload()
                 IOLoop.current().call_later(self.QUICK_GRACE, self.request)

@@ -120,3 +120,37 @@ def test_the_preview_shows_the_quick_page_until_the_full_build_has_it(tmp_path):
     assert preview.quick([source], preview.changes)
     preview.apply(preview.build(), preview.changes - 1)
     assert "Không để bất kỳ hồ sơ" in call_wsgi(app, url)[1].decode()
+
+
+def test_a_save_through_a_temporary_file_takes_the_fast_path(tmp_path):
+    """`sed -i`, gedit and vim write a temporary file and rename it over the profile: the batch of file
+    events then names a file that is gone already. It is not a reason to wait for the full build;
+    a photo gone is."""
+    import asyncio
+
+    from showcase.serve import Rebuilds
+
+    root = copy_project(tmp_path / "site")
+    preview = Preview(root, root / "content", tmp_path / "public", stream=open(tmp_path / "log", "w"))  # noqa: SIM115
+    assert preview.rebuild().ok
+    reloads = []
+    rebuilds = Rebuilds(preview, lambda: reloads.append(preview.generation))
+    rebuilds.request = lambda: None  # the full build is not what this test is about
+    source = root / "content" / PROFILE
+    temporary = source.with_name("sedX1b2c3")
+    temporary.write_text(source.read_text(encoding="utf-8").replace("Không để hồ sơ", "Không để một hồ sơ"), encoding="utf-8")
+    temporary.replace(source)
+    loop = asyncio.new_event_loop()  # the server's loop, where the fast path schedules the full build
+    asyncio.set_event_loop(loop)
+    try:
+        rebuilds.changed([("added", str(temporary)), ("deleted", str(temporary)), ("modified", str(source))])
+        assert PAGE in preview.overlay and len(reloads) == 1
+
+        photo = root / "content" / "ho-so" / "2022" / "bui-van-u.jpg"
+        photo.unlink()
+        _edit(source, ("Không để một hồ sơ", "Không để bất kỳ hồ sơ"))
+        rebuilds.changed([("deleted", str(photo)), ("modified", str(source))])
+        assert b"b\xe1\xba\xa5t k\xe1\xbb\xb3" not in preview.overlay[PAGE][1] and len(reloads) == 1
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
