@@ -7,6 +7,7 @@ collects diagnostics, so `build.py` stays a thin command line.
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import shutil
 import tempfile
@@ -41,6 +42,7 @@ from .validate import Profile, check_collisions, validate_profile
 from .writer import write_tree
 
 INTRO_FILE = "_index.md"
+PROFILE_TEMPLATE = "profile.html"
 INTRO_KEYS = {"title", "description"}
 
 
@@ -267,6 +269,11 @@ class SiteModel:
     photos: dict[str, dict]  # rel_path → the published photo's data
     files: dict[str, bytes]  # the assets and photos, by output path
 
+    @functools.cached_property
+    def profile_pages(self) -> dict[str, Page]:
+        """rel_path of a profile → its own page."""
+        return {page.context["profile"]["source"]: page for page in self.pages if page.template == PROFILE_TEMPLATE}
+
 
 def site_model(result: ContentResult, project: Project, include_drafts: bool,
                today: datetime.date | None = None, preview: bool = False) -> SiteModel:
@@ -327,10 +334,10 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
             files.add(page.output_path, data, digest)
             files.link_scans[page.output_path] = links
 
-    searchable = templates_holding(environment, SEARCH_MARKER, (page.template for page in pages))
+    searchable = templates_holding(environment, SEARCH_MARKER, (page.template for page in pages)) if on_searchable else set()
     first = [index for index, page in enumerate(pages) if page.template in searchable]
     made: dict[int, tuple] = dict(zip(first, render([pages[index] for index in first]), strict=True))
-    if on_searchable is not None:
+    if on_searchable:
         indexed = OutputFiles(published_dir)
         for index in first:
             place(indexed, pages[index], made[index])

@@ -21,8 +21,6 @@ from .markup import MarkdownRenderer
 from .model import Page, Urls, is_published, profile_detail
 from .pipeline import INTRO_FILE, SiteModel, analyse_profile, read_source
 
-PROFILE_TEMPLATE = "profile.html"
-
 
 @dataclass
 class QuickResult:
@@ -46,7 +44,6 @@ def quick_render(model: SiteModel, project: Project, content_dir: Path, changed:
     None when the change needs the full build: a file that is not a known profile, or an edit that
     moves its page (see the module's note)."""
     content_dir = content_dir.resolve()
-    pages_by_source = {page.context["profile"]["source"]: page for page in model.pages if page.template == PROFILE_TEMPLATE}
     plans = {plan.id: plan for plan in project.plans}
     urls = Urls(project)
     renderer = MarkdownRenderer()
@@ -57,7 +54,7 @@ def quick_render(model: SiteModel, project: Project, content_dir: Path, changed:
             return None
         rel_path = path.relative_to(content_dir).as_posix()
         old = model.profiles.get(rel_path)
-        page = pages_by_source.get(rel_path)
+        page = model.profile_pages.get(rel_path)
         if old is None or page is None:
             return None
         data, problem = read_source(path, content_dir)

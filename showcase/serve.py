@@ -192,7 +192,7 @@ class Preview:
         if self.quick_state is not None and self.quick_state[0] <= change:
             self.quick_state = None
         self.generation += 1
-        self.report(getattr(state, "diagnostics", []))
+        self.report(state.diagnostics)
 
     def in_content(self, path: Path) -> bool:
         return path.resolve().is_relative_to(self.content_dir.resolve())
@@ -515,7 +515,7 @@ def _make_watcher(preview: Preview, rebuilds: Rebuilds):
             import threading
 
             if os.environ.get("SHOWCASE_POLL"):
-                self.last = snapshot(self.roots)
+                self.poll_instead()
                 return
             threading.Thread(target=_watch_natively, args=(self.roots, IOLoop.current(), rebuilds, self.poll_instead),
                              daemon=True, name="watch").start()
@@ -525,9 +525,7 @@ def _make_watcher(preview: Preview, rebuilds: Rebuilds):
             PeriodicCallback(self.poll, POLL_SECONDS * 1000).start()
 
         def start(self, callback):
-            if os.environ.get("SHOWCASE_POLL"):
-                PeriodicCallback(self.poll, POLL_SECONDS * 1000).start()
-            return True
+            return True  # watching started in prime()
 
         def examine(self):
             return None, None

@@ -205,3 +205,18 @@ def test_error_page_escapes_what_the_editor_wrote(tmp_path):
     assert status.startswith("500") and "&lt;img src=x onerror=alert(1)&gt;" in page and "<img" not in page
     assert "<code>unit</code>" in page and "x.md</code>, dòng 5" in page
     assert f'var built="{preview.generation}"' in page  # the catch-up script knows which build it shows
+
+
+def test_where_there_are_no_file_events_a_poll_sees_the_save(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHOWCASE_POLL", "1")
+    process, base, _ = _start_server(tmp_path)
+    try:
+        source = tmp_path / "content" / PROFILE
+        source.write_text(source.read_text(encoding="utf-8").replace("Không để hồ sơ nào", "Không để một hồ sơ nào"),
+                          encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while "Không để một hồ sơ nào" not in _get(base, "/guong-nguoi-tot-viec-tot/ho-so/nguyen-van-a/")[1].decode():
+            assert time.monotonic() < deadline, "the poll did not see the save"
+            time.sleep(0.1)
+    finally:
+        _stop(process)
