@@ -19,7 +19,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-SYSTEM_PACKAGES = ["chromium", "chromium-driver", "default-jre-headless", "nodejs", "npm", "poppler-utils"]
+# Only the packages of the tools that are missing: a machine may already have Node.js from another
+# source (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).
+SYSTEM_PACKAGES = {
+    "chromium": ["chromium", "chromium-driver"],
+    "java": ["default-jre-headless"],
+    "npm": ["nodejs", "npm"],
+    "pdftotext": ["poppler-utils"],
+}
 
 
 def say(message: str) -> None:
@@ -47,15 +54,16 @@ def ensure_venv(requirements: str) -> None:
 
 def ensure_system_tools() -> None:
     """Chromium, Java and Node for the browser, accessibility and HTML-validator tests."""
-    missing = [tool for tool in ("chromium", "java", "npm", "pdftotext") if shutil.which(tool) is None]
+    missing = [tool for tool in SYSTEM_PACKAGES if shutil.which(tool) is None]
     if missing:
+        packages = [package for tool in missing for package in SYSTEM_PACKAGES[tool]]
         if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-            say(f"Cài đặt gói hệ thống: {', '.join(SYSTEM_PACKAGES)}")
+            say(f"Cài đặt gói hệ thống: {', '.join(packages)}")
             env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
             run("apt-get", "update", "-qq", env=env)
-            run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *SYSTEM_PACKAGES, env=env)
+            run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages, env=env)
         else:
-            sys.exit(f"Thiếu {', '.join(missing)}: cài các gói {' '.join(SYSTEM_PACKAGES)} (apt) rồi chạy lại.")
+            sys.exit(f"Thiếu {', '.join(missing)}: cài các gói {' '.join(packages)} (apt) rồi chạy lại.")
     if (ROOT / "package.json").exists():
         lock = ROOT / "package-lock.json"
         stamp = ROOT / "node_modules" / ".installed"
