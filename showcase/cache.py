@@ -1,7 +1,8 @@
 """The build cache: what a previous build computed, reused when its inputs are the same.
 
 Two stores, both in `.cache/` (ignored by Git, safe to delete at any time; a corrupt or
-foreign file is ignored, never trusted):
+foreign file is ignored, never trusted: each carries a digest of what it holds, so even one
+flipped bit inside a stored page is caught):
 
 - profiles: per content file, the result of read → validate → Markdown (Profile and
   diagnostics), keyed by a hash of the file's bytes, the paths shown to the editor, the
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-FORMAT = 2  # bump when the layout of the stored data changes
+FORMAT = 3  # bump when the layout of the stored data changes
 
 
 def hash_parts(*parts: str | bytes) -> str:
@@ -110,13 +111,17 @@ def stat_signature(path: Path) -> tuple | None:
 
 
 def _load(path: Path, expected_owner: str) -> dict:
-    """The stored mapping, or {} when it is missing, corrupt or written for other inputs."""
+    """The stored mapping, or {} when it is missing, damaged (its digest does not match: a flipped byte
+    inside a stored page is caught too) or written for other inputs."""
     try:
         with open(path, "rb") as handle:
             stored = pickle.load(handle)
         if isinstance(stored, dict) and stored.get("format") == FORMAT and stored.get("owner") == expected_owner \
-                and isinstance(stored.get("entries"), dict):
-            return stored["entries"]
+                and isinstance(stored.get("entries"), bytes) \
+                and hashlib.blake2b(stored["entries"], digest_size=20).digest() == stored.get("digest"):
+            entries = pickle.loads(stored["entries"])
+            if isinstance(entries, dict):
+                return entries
     except Exception:  # noqa: BLE001 - any damage means "no cache", never a failed build
         pass
     return {}
@@ -125,9 +130,11 @@ def _load(path: Path, expected_owner: str) -> dict:
 def _save(path: Path, owner: str, entries: dict) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        blob = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+        stored = {"format": FORMAT, "owner": owner, "digest": hashlib.blake2b(blob, digest_size=20).digest(), "entries": blob}
         handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
         with os.fdopen(handle, "wb") as stream:
-            pickle.dump({"format": FORMAT, "owner": owner, "entries": entries}, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(stored, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
         _prune(path)
     except OSError:

@@ -178,8 +178,7 @@ def _write_file(path: str, data: bytes) -> None:
 def _remove_unwanted(root: str, wanted: set[str], folders: set[str]) -> None:
     """Delete from the spare every file and folder the new site does not have."""
     for directory, subdirs, names in os.walk(root, topdown=False):
-        relative_dir = os.path.relpath(directory, root)
-        prefix = "" if relative_dir == "." else relative_dir + "/"
+        prefix = directory[len(root) + 1:] + "/" if directory != root else ""  # os.walk joins onto `root` as given
         for name in names:
             if prefix + name not in wanted:
                 os.unlink(f"{directory}/{name}")
