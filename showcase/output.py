@@ -4,8 +4,8 @@ A "kept" file is one whose render key (templates + the page's whole context) is 
 the published copy was made, and whose published copy nobody touched: it has the same bytes, so it
 is neither rendered nor read. Its bytes are read from the published folder only if a later stage
 asks for them (a link that no longer resolves, a search shard to index again); publishing
-hard-links it. A "spooled" file is a large page the render worker wrote to a scratch folder instead
-of sending it back (a yearbook of thousands of exemplars): read when asked, linked when published.
+hard-links it. A "spooled" file is a page the render worker wrote to the build's spool folder instead
+of sending it back (render.SPOOL_MIN): read when asked, hard-linked into the new tree when published.
 Everything else behaves as a plain mapping.
 """
 
@@ -60,6 +60,11 @@ class OutputFiles(Mapping[str, bytes]):
         data = self._entries[path]
         if data is None:
             return self._published_dir / path
+        return data if isinstance(data, Path) else None
+
+    def spooled_file(self, path: str) -> Path | None:
+        """The spool file holding a rendered page, if the page is one."""
+        data = self._entries[path]
         return data if isinstance(data, Path) else None
 
     def only(self, paths: Iterable[str]) -> Mapping[str, bytes]:

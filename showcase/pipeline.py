@@ -380,7 +380,9 @@ def publish_changed(files: OutputFiles, out_dir: Path, manifest: PageManifest, b
     unchanged = [path for path, key in keys.items() if manifest.unchanged(out_dir, path, key, published)]
     if len(unchanged) != len(keys) or set(keys) != set(manifest.entries) or not manifest.intact(out_dir, published):
         same = set(unchanged)
-        write_tree(files.only(path for path in files if path not in same), out_dir, unchanged)
+        changed = [path for path in files if path not in same]
+        spooled = {path: os.fspath(source) for path in changed if (source := files.spooled_file(path)) is not None}
+        write_tree(files.only(path for path in changed if path not in spooled), out_dir, unchanged, spooled)
     manifest.record(out_dir, keys, build_key, pages, links, files.render_keys)
 
 

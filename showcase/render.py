@@ -106,7 +106,11 @@ SPAN_COST = 80  # ... and at most this much work (page_cost) in one task
 RENDER_PARALLEL_MIN = 25  # tasks (1,000 pages) below which rendering stays in this process
 
 
-SPOOL_MIN = 1 << 20  # pages larger than this (yearbooks of a large site) are written by the worker, not sent back
+# Pages of at least this many bytes are written by the worker to the build's spool folder (beside the
+# output, same disk) and hard-linked into the new tree when published, instead of being sent back
+# through a pipe, held by the main process and written by it: every page, so the main process holds
+# no page at all (memory) and the writes are spread across the cores.
+SPOOL_MIN = 0
 
 
 def _render_state(pages: list[Page], environment: jinja2.Environment, environment_key: str,
@@ -127,7 +131,7 @@ def _render_span(state: tuple, span: tuple[int, int]) -> list[tuple]:
         data = html.encode("utf-8")
         # The link check's scan and the content hash, made here, across the cores, while the page is at hand.
         targets, digest = distinct_targets(page.output_path, html, prefix), content_key(data)
-        if spool_dir is not None and len(data) > SPOOL_MIN:
+        if spool_dir is not None and len(data) >= SPOOL_MIN:
             spooled = Path(spool_dir) / (hashlib.blake2b(page.output_path.encode(), digest_size=16).hexdigest() + ".html")
             spooled.write_bytes(data)
             data = spooled
@@ -173,8 +177,8 @@ def render_or_keep(pages: list[Page], environment: jinja2.Environment, environme
                    reusable: Callable[[str, str], bool], prefix: str = "/", spool_dir: str | None = None,
                    jobs: int | None = None) -> list[tuple]:
     """(render key, bytes, link targets, content key) of every page, in order. Where `reusable(path,
-    key)` says the published copy is the same page, the last three are None; a page over SPOOL_MIN
-    is written to `spool_dir` and its path given instead of its bytes. Keys, pages, the link check's
+    key)` says the published copy is the same page, the last three are None; with `spool_dir`, a page of
+    SPOOL_MIN bytes or more is written there and its path given instead of its bytes. Keys, pages, the link check's
     scan (linkcheck.distinct_targets) and content keys are all made across the cores on a large site."""
     spans, costs = _spans(pages)
     done = parallel_map(_render_span, spans, _render_state,

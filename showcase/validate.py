@@ -505,12 +505,14 @@ def _check_slug(checker, parsed: ParsedFile, values: dict, rel_path: str) -> tup
 
 
 def check_collisions(profiles: list[Profile], project: Project) -> list[Diagnostic]:
-    """Two profiles may not share a URL, even when they differ only by case or accents."""
+    """Two profiles may not share a URL. Slugs are already plain (_check_slug: lowercase ASCII letters,
+    digits and hyphens, from `slug:` or slugified from the file name), so two file names differing only
+    by case or accents meet here under one slug."""
     diagnostics = []
     owners: dict[str, Profile] = {}
     prefix = project.site.prefix + project.site.paths["profile"]
     for profile in sorted(profiles, key=lambda item: item.rel_path):
-        key = slugify(profile.slug)
+        key = profile.slug
         url = f"{prefix}/{profile.slug}/"
         if key in owners:
             other = owners[key]

@@ -22,7 +22,7 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2
@@ -91,26 +91,29 @@ def _keep(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def write_tree(files: dict[str, bytes], out_dir: Path, unchanged: Iterable[str] = ()) -> None:
+def write_tree(files: Mapping[str, bytes], out_dir: Path, unchanged: Iterable[str] = (),
+               linked: Mapping[str, str] | None = None) -> None:
     """Write `files` (posix path → bytes) plus the `unchanged` paths of the current output (same bytes,
-    hard-linked, not rewritten) as the whole content of `out_dir`, atomically."""
-    unchanged = list(unchanged)
-    unsafe = sorted(relative for relative in [*files, *unchanged] if not _safe_relative(relative))
+    hard-linked, not rewritten) plus the `linked` ones (posix path → a file on the same disk holding its
+    bytes, e.g. a page spooled by a render worker: hard-linked, not copied) as the whole content of
+    `out_dir`, atomically."""
+    unchanged, linked = list(unchanged), dict(linked or {})
+    unsafe = sorted(relative for relative in [*files, *unchanged, *linked] if not _safe_relative(relative))
     if unsafe:
         raise ValueError(f"output path escapes the output folder: {unsafe[0]!r}")
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(out_dir):
-        _write_locked(files, out_dir, unchanged)
+        _write_locked(files, out_dir, unchanged, linked)
 
 
-def _write_locked(files: dict[str, bytes], out_dir: Path, unchanged: list[str]) -> None:
+def _write_locked(files: Mapping[str, bytes], out_dir: Path, unchanged: list[str], linked: dict[str, str]) -> None:
     clean_stale_staging(out_dir)
     spare = spare_dir(out_dir)
     reuse = out_dir.is_dir() and spare.is_dir() and not spare.is_symlink()
     staging = spare if reuse else Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     try:
-        _fill(os.fspath(staging), files, os.fspath(out_dir), unchanged, reuse)
+        _fill(os.fspath(staging), files, os.fspath(out_dir), unchanged, linked, reuse)
         os.chmod(staging, 0o755)
         if not out_dir.exists():
             os.rename(staging, out_dir)
@@ -131,9 +134,11 @@ def _write_locked(files: dict[str, bytes], out_dir: Path, unchanged: list[str]) 
         raise  # a half-updated spare is harmless: the next build checks all of it
 
 
-def _fill(root: str, files: dict[str, bytes], live: str, unchanged: list[str], reuse: bool) -> None:
-    """Make `root` hold exactly `files` plus hard links to the `unchanged` files of `live`."""
-    wanted = set(files).union(unchanged)
+def _fill(root: str, files: Mapping[str, bytes], live: str, unchanged: list[str], linked: dict[str, str],
+          reuse: bool) -> None:
+    """Make `root` hold exactly `files`, hard links to the `unchanged` files of `live` and to the
+    `linked` files."""
+    wanted = set(files).union(unchanged, linked)
     folders = {""}
     for relative in wanted:
         folder = relative.rpartition("/")[0]
@@ -156,6 +161,13 @@ def _fill(root: str, files: dict[str, bytes], live: str, unchanged: list[str], r
         if reuse and os.path.lexists(target):
             os.unlink(target)  # it may be a hard link to the published file: never write through it
         _write_file(target, files[relative])
+        if stamp is not None:
+            os.utime(target, (stamp, stamp))
+    for relative, source in linked.items():
+        target = f"{root}/{relative}"
+        if reuse and os.path.lexists(target):
+            os.unlink(target)
+        _keep(source, target)
         if stamp is not None:
             os.utime(target, (stamp, stamp))
     for relative in unchanged:

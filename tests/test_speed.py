@@ -204,20 +204,30 @@ def test_a_new_day_reanalyses_only_the_consents_it_can_change(scratch, tmp_path,
 
 
 def test_spooled_pages_publish_the_same_bytes_and_leave_nothing(scratch, tmp_path, monkeypatch):
-    """Pages over render.SPOOL_MIN are written by the render worker to a scratch folder: the output is
-    the same, in serial and in parallel, and the scratch folder is gone afterwards."""
+    """Render workers write every page to a spool folder, linked into the new tree when published: the
+    output is the same as with pages sent back and written by the main process, in serial and in
+    parallel, cold and incremental, and the spool folder is gone afterwards."""
     from showcase import render
 
     content = generate(tmp_path / "content", 20, seed=8, project=load_project(scratch))
+    monkeypatch.setattr(render, "SPOOL_MIN", 1 << 62)  # nothing spooled
     reference = cold(content, scratch, tmp_path / "reference")
-    monkeypatch.setattr(render, "SPOOL_MIN", 2000)  # nearly every page
+    monkeypatch.undo()
+    assert render.SPOOL_MIN == 0
     monkeypatch.setenv("SHOWCASE_PARALLEL_MIN", "0")
     for jobs in (1, 2):
         out = tmp_path / f"public-{jobs}"
-        result, _ = pipeline.build(content, out, load_project(scratch), include_drafts=False, cache_dir=tmp_path / f"c{jobs}",
-                                   jobs=jobs)
-        assert not result.errors and tree(out) == reference
-        assert not list(tmp_path.glob(".public-*.spool-*"))
+        for _ in range(2):
+            result, _ = pipeline.build(content, out, load_project(scratch), include_drafts=False,
+                                       cache_dir=tmp_path / f"c{jobs}", jobs=jobs)
+            assert not result.errors and tree(out) == reference
+            assert not list(tmp_path.glob(".public-*.spool-*"))
+    edited = sorted(content.rglob("ho-so-*.md"))[3]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nMột câu thêm.\n", encoding="utf-8")
+    result, _ = pipeline.build(content, out, load_project(scratch), include_drafts=False, cache_dir=tmp_path / "c2", jobs=2)
+    monkeypatch.setattr(render, "SPOOL_MIN", 1 << 62)
+    assert not result.errors and tree(out) == cold(content, scratch, tmp_path / "reference-edited")
+    assert not list(tmp_path.glob(".public-*.spool-*"))
 
 
 def test_cache_sees_a_fixed_error_and_a_new_photo(scratch, tmp_path):
