@@ -25,7 +25,7 @@ _EXTERNAL_SCHEMES = {"http", "https", "mailto", "tel"}
 _MARKUP = re.compile(
     r"<!--.*?(?:-->|\Z)"
     r"|<[!?][^>]*>?"
-    r"|<([a-zA-Z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    r"|<([a-zA-Z][^\s/>]*)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>",  # possessive attributes: each character has one reading
     re.S)
 _ATTRIBUTE = re.compile(r"([^\s/>\"'=][^\s/>=]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")
 _RAW_TEXT = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I)}
@@ -38,9 +38,10 @@ _LINKY = re.compile(r"href|src|poster|action", re.I)
 # the whole tag; any other tag is left to _MARKUP, which reads it as before.
 # Only a character that can begin a link name (h, s, p, a) pays for the look-ahead.
 _NAME_START = "hHsSpPaA"
-_SAFE = rf"(?:[^>\"'{_NAME_START}]|(?!(?i:href|src|poster|action))[{_NAME_START}])"
-_SAFE_IN_DOUBLE = rf"(?:[^\"{_NAME_START}]|(?!(?i:href|src|poster|action))[{_NAME_START}])"
-_SAFE_IN_SINGLE = rf"(?:[^'{_NAME_START}]|(?!(?i:href|src|poster|action))[{_NAME_START}])"
+# Runs of the other characters are taken by one possessive repeat (one regex step, not one per character).
+_SAFE = rf"(?:[^>\"'{_NAME_START}]++|(?!(?i:href|src|poster|action))[{_NAME_START}])"
+_SAFE_IN_DOUBLE = rf"(?:[^\"{_NAME_START}]++|(?!(?i:href|src|poster|action))[{_NAME_START}])"
+_SAFE_IN_SINGLE = rf"(?:[^'{_NAME_START}]++|(?!(?i:href|src|poster|action))[{_NAME_START}])"
 _BORING = re.compile(
     r"(?:[^<]+"
     r"|<(?=[^a-zA-Z!?])"

@@ -1,12 +1,16 @@
 """The Markdown engine: cmark-gfm replaced Python-Markdown for speed (issue 7), on the condition that the
 sample content renders identically and sanitizing stays nh3's. Python-Markdown is kept for this test only."""
 
+import re
 import sys
 
 import markdown
 import pytest
 from conftest import ROOT
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from showcase import markup
 from showcase.markup import MarkdownRenderer, sanitize
 from showcase.reader import read_profile
 
@@ -57,3 +61,31 @@ def test_nothing_unsafe_survives(text):
     html = MarkdownRenderer().render(text).lower()
     for bad in ("<script", "javascript:", "onerror", "<iframe", "style=", "class="):
         assert bad not in html
+
+
+PIECES = ["<", ">", "&", "&#x61;", "&#97;", "\t", "\r", "\x00", "`", "```\n", "\n", " ", "](", "href=", "src =",
+          "java", "script:", "vb", "data:", "DATA:", "Script:", "img", "onerror=", "style=", "<img ", "a", "đường",
+          "Xây dựng", "[x]:", "<https://a.vn>", "\"", "'", "da", "ta:", "scr", "ipt:", "d&#97;"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=14))
+@example(["](", "da", "\t", "ta:"])  # a URL hidden by a control character only
+@example(["[x]:", " ", "scr", "\r", "ipt:"])
+def test_unsafe_scan_fast_path_finds_what_the_full_scan_finds(pieces):
+    """scan_unsafe skips texts without "<", "&", a control character, "script" or "data": the full
+    scan must find nothing in them, and both must agree on everything else."""
+    text = "".join(pieces)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(markup, "_MAY_BE_UNSAFE", re.compile(""))
+        everything = markup.scan_unsafe(text, 1)
+    assert markup.scan_unsafe(text, 1) == everything
+    if not markup._MAY_BE_UNSAFE.search(text):
+        assert everything == []
+
+
+def test_unsafe_scan_still_reads_hidden_links():
+    assert [code for code, *_ in markup.scan_unsafe("[x](d&#97;ta:text/html,hi)", 1)] == ["E022"]
+    assert [code for code, *_ in markup.scan_unsafe("[x](java\tscript:alert(1))", 1)] == ["E022"]
+    assert [code for code, *_ in markup.scan_unsafe("[x](da\tta:text/html,hi)", 1)] == ["E022"]
+    assert markup.scan_unsafe("Hoàn thành dự án đúng tiến độ, tiết kiệm 12% kinh phí.", 1) == []
