@@ -28,7 +28,9 @@ def job_count(requested: int | None = None) -> int:
         return os.cpu_count() or 1
 
 
-def _initialize(make_state: Callable, args: tuple) -> None:
+def _initialize(make_state: Callable, args: tuple, niceness: int) -> None:
+    if niceness:
+        os.nice(niceness)
     _worker_state["state"] = make_state(*args)
 
 
@@ -42,11 +44,14 @@ def _call_chunk(payload: tuple) -> list:
 
 
 def parallel_map(function: Callable, items: Sequence, make_state: Callable, args: tuple = (),
-                 jobs: int | None = None, threshold: int = PARALLEL_THRESHOLD, costs: Sequence[float] | None = None) -> list:
+                 jobs: int | None = None, threshold: int = PARALLEL_THRESHOLD, costs: Sequence[float] | None = None,
+                 niceness: int = 0) -> list:
     """[function(state, item) for item in items], state = make_state(*args) once per process.
     `costs`: the items' expected relative costs, when they differ much (pages of a dozen cards and
     yearbooks of thousands of entries): each item is then a task of its own and the costliest go
-    first, so that no core is left with the big ones at the end (longest-processing-time-first)."""
+    first, so that no core is left with the big ones at the end (longest-processing-time-first).
+    `niceness`: added to the worker processes' (never this process's), so that other work running
+    at the same time goes first."""
     jobs = job_count(jobs)
     configured = os.environ.get("SHOWCASE_PARALLEL_MIN", "")
     threshold = int(configured) if configured.isdigit() else threshold
@@ -65,7 +70,7 @@ def parallel_map(function: Callable, items: Sequence, make_state: Callable, args
     # copying) every page of them; the site model would otherwise be copied into each worker.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=_initialize, initargs=(make_state, args)) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_initialize, initargs=(make_state, args, niceness)) as pool:
             results = pool.map(_call_chunk, chunks, chunksize=1)
     finally:
         gc.unfreeze()

@@ -104,6 +104,10 @@ def _rendered_once(environment: jinja2.Environment, template: str, name: str):
 RENDER_SPAN = 40  # pages per task sent to a worker at most
 SPAN_COST = 80  # ... and at most this much work (page_cost) in one task
 RENDER_PARALLEL_MIN = 25  # tasks (1,000 pages) below which rendering stays in this process
+# The search index (Pagefind processes started when the profile pages are made) is the longest single
+# job of a build and runs beside the rendering of the other pages: the render workers yield the cores
+# to it, and fill them around it.
+RENDER_NICENESS = 5
 
 
 # Pages of at least this many bytes are written by the worker to the build's spool folder (beside the
@@ -183,5 +187,5 @@ def render_or_keep(pages: list[Page], environment: jinja2.Environment, environme
     spans, costs = _spans(pages)
     done = parallel_map(_render_span, spans, _render_state,
                         (pages, environment, environment_key, reusable, prefix, spool_dir), jobs=jobs,
-                        threshold=RENDER_PARALLEL_MIN, costs=costs)
+                        threshold=RENDER_PARALLEL_MIN, costs=costs, niceness=RENDER_NICENESS)
     return [item for chunk in done for item in chunk]
