@@ -6,13 +6,15 @@ collects diagnostics, so `build.py` stays a thin command line.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
+import multiprocessing
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +41,7 @@ from .text import dd_words, fold
 from .uptodate import Freshness, build_inputs, default_cache_dir
 from .uptodate import check as check_freshness
 from .validate import Profile, check_collisions, validate_profile
-from .writer import write_tree
+from .writer import prepare_spare, spare_dir, write_tree
 
 INTRO_FILE = "_index.md"
 PROFILE_TEMPLATE = "profile.html"
@@ -433,7 +435,7 @@ def _render_check_publish(result: ContentResult, project: Project, include_draft
     # The search index (an external process, mostly) is made from the pages it indexes, rendered first,
     # while this process renders the others and checks the links; it joins the same files mapping
     # afterwards, so the atomic swap covers it.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search") as background:
+    with spare_in_background(out_dir), ThreadPoolExecutor(max_workers=1, thread_name_prefix="search") as background:
         searches = []
 
         def index_search(indexed: OutputFiles, indexed_pages: list[Page]) -> None:
@@ -461,6 +463,21 @@ def _render_check_publish(result: ContentResult, project: Project, include_draft
     if keep_model is not None:
         keep_model(model)
     return result, len(pages)
+
+
+@contextlib.contextmanager
+def spare_in_background(out_dir: Path) -> Iterator[None]:
+    """writer.prepare_spare, in a forked process while this one renders, finished on leaving. A process,
+    not a thread: a thread would wait for the interpreter lock between each of its 40,000 system calls."""
+    if not out_dir.is_dir() or os.path.lexists(spare_dir(out_dir)) or "fork" not in multiprocessing.get_all_start_methods():
+        yield
+        return
+    process = multiprocessing.get_context("fork").Process(target=prepare_spare, args=(out_dir,), daemon=True)
+    process.start()
+    try:
+        yield
+    finally:
+        process.join()
 
 
 def load_model(content_dir: Path, project: Project, include_drafts: bool, today: datetime.date | None = None,

@@ -56,6 +56,35 @@ def spare_dir(out_dir: Path) -> Path:
     return out_dir.with_name(f".{out_dir.name}.spare")
 
 
+def prepare_spare(out_dir: Path) -> None:
+    """Give a published site that has no spare one (the first build after a cold one, whose output
+    was renamed into place): a tree of hard links to the published files, made under a staging name
+    and renamed into place when complete. Without it, that build makes the whole new tree (4 s at
+    10,000 profiles on the benchmark machine). Needs no lock and may run beside a build: nothing in
+    a spare is trusted (see above), and a staging folder left by a killed run is cleaned as any other."""
+    out_dir = out_dir.resolve()
+    spare = spare_dir(out_dir)
+    if not out_dir.is_dir() or os.path.lexists(spare):
+        return
+    staging = tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent)
+    try:
+        folders = [("", os.fspath(out_dir))]
+        while folders:
+            relative, folder = folders.pop()
+            for entry in os.scandir(folder):
+                target = f"{staging}/{relative}{entry.name}"
+                if entry.is_symlink():
+                    continue
+                if entry.is_dir():
+                    os.mkdir(target)
+                    folders.append((f"{relative}{entry.name}/", entry.path))
+                else:
+                    os.link(entry.path, target)
+        os.rename(staging, spare)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 def clean_stale_staging(out_dir: Path) -> None:
     """Remove what a killed build left beside the output folder (the spare is kept: it is checked on use)."""
     for stale in _staging_dirs(out_dir):

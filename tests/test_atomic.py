@@ -150,3 +150,32 @@ def test_sample_site_builds_identically_twice(tmp_path):
         assert result.returncode == 0, result.stderr
         outs.append(tree_hash(out))
     assert outs[0] == outs[1]
+
+
+def test_a_site_without_spare_gets_one_made_of_links_and_the_next_write_uses_it(tmp_path):
+    """The first build after a cold one (its output was renamed into place) used to make the whole new
+    tree; a spare of hard links, made beside the build, lets it update only what changed."""
+    out = tmp_path / "public"
+    writer.write_tree({"a/index.html": b"cu", "b.txt": b"2", "c/d/e.txt": b"3"}, out)
+    assert not writer.spare_dir(out).exists()
+    writer.prepare_spare(out)
+    spare = writer.spare_dir(out)
+    assert sorted(p.relative_to(spare).as_posix() for p in spare.rglob("*")) == ["a", "a/index.html", "b.txt", "c", "c/d", "c/d/e.txt"]
+    assert all((spare / name).stat().st_ino == (out / name).stat().st_ino for name in ("a/index.html", "b.txt", "c/d/e.txt"))
+    assert debris(out) == []
+    writer.prepare_spare(out)  # a spare exists: left as it is
+    made = spare.stat().st_ino
+    writer.write_tree({"b.txt": b"4", "c/d/f.txt": b"5"}, out, ["a/index.html"])
+    assert out.stat().st_ino == made  # the spare, updated, is the new site
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == {
+        "a/index.html": b"cu", "b.txt": b"4", "c/d/f.txt": b"5"}
+    assert (writer.spare_dir(out) / "b.txt").read_bytes() == b"2" and debris(out) == []
+
+
+def test_a_spare_left_half_made_is_never_used(tmp_path):
+    out = tmp_path / "public"
+    writer.write_tree({"a/index.html": b"cu"}, out)
+    half = tmp_path / ".public.staging-killed"  # what a killed prepare_spare leaves: a staging name, not the spare
+    (half / "a").mkdir(parents=True)
+    writer.write_tree({"a/index.html": b"moi"}, out)
+    assert not half.exists() and (out / "a/index.html").read_bytes() == b"moi"
