@@ -41,7 +41,7 @@ from .text import dd_words, fold
 from .uptodate import Freshness, build_inputs, default_cache_dir
 from .uptodate import check as check_freshness
 from .validate import Profile, check_collisions, validate_profile
-from .writer import prepare_spare, spare_dir, write_tree
+from .writer import needs_spare, prepare_spare, write_tree
 
 INTRO_FILE = "_index.md"
 PROFILE_TEMPLATE = "profile.html"
@@ -469,7 +469,7 @@ def _render_check_publish(result: ContentResult, project: Project, include_draft
 def spare_in_background(out_dir: Path) -> Iterator[None]:
     """writer.prepare_spare, in a forked process while this one renders, finished on leaving. A process,
     not a thread: a thread would wait for the interpreter lock between each of its 40,000 system calls."""
-    if not out_dir.is_dir() or os.path.lexists(spare_dir(out_dir)) or "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods() or not needs_spare(out_dir):
         yield
         return
     process = multiprocessing.get_context("fork").Process(target=prepare_spare, args=(out_dir,), daemon=True)

@@ -64,8 +64,12 @@ def prepare_spare(out_dir: Path) -> None:
     a spare is trusted (see above), and a staging folder left by a killed run is cleaned as any other."""
     out_dir = out_dir.resolve()
     spare = spare_dir(out_dir)
-    if not out_dir.is_dir() or os.path.lexists(spare):
+    if not needs_spare(out_dir):
         return
+    stale = None
+    if os.path.lexists(spare):  # left from a site since deleted and built anew: as slow as none to update
+        stale = tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent)
+        os.replace(spare, f"{stale}/old")
     staging = tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent)
     try:
         folders = [("", os.fspath(out_dir))]
@@ -83,6 +87,28 @@ def prepare_spare(out_dir: Path) -> None:
         os.rename(staging, spare)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
+    if stale is not None:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def needs_spare(out_dir: Path) -> bool:
+    """A published site with no spare, or with one that is not the site before it (prepare_spare)."""
+    spare = spare_dir(out_dir)
+    return out_dir.is_dir() and not (os.path.lexists(spare) and _mirrors(spare, out_dir))
+
+
+def _mirrors(spare: Path, out_dir: Path, sample: int = 16) -> bool:
+    """Whether the spare is the site before the published one (most of a sample of the published
+    files are the spare's own, same inode), as after every build that swapped, or an older one."""
+    same = seen = 0
+    for entry in os.scandir(out_dir):
+        if seen >= sample:
+            break
+        if entry.is_file(follow_symlinks=False):
+            seen += 1
+            with contextlib.suppress(OSError):
+                same += os.stat(spare / entry.name).st_ino == entry.inode()
+    return seen == 0 or 2 * same >= seen
 
 
 def clean_stale_staging(out_dir: Path) -> None:

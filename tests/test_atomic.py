@@ -179,3 +179,20 @@ def test_a_spare_left_half_made_is_never_used(tmp_path):
     (half / "a").mkdir(parents=True)
     writer.write_tree({"a/index.html": b"moi"}, out)
     assert not half.exists() and (out / "a/index.html").read_bytes() == b"moi"
+
+
+def test_a_spare_older_than_the_site_before_is_made_anew(tmp_path):
+    """Output deleted and built again (a cold build renames its tree into place): the spare left from
+    before is of another site, and would cost as much to update as making one."""
+    out = tmp_path / "public"
+    writer.write_tree({"a/index.html": b"1", "b.txt": b"1"}, out)
+    writer.write_tree({"a/index.html": b"2"}, out, ["b.txt"])
+    assert writer.spare_dir(out).is_dir() and not writer.needs_spare(out)
+    import shutil
+    shutil.rmtree(out)
+    writer.write_tree({"a/index.html": b"3", "b.txt": b"3"}, out)
+    assert writer.needs_spare(out)
+    writer.prepare_spare(out)
+    spare = writer.spare_dir(out)
+    assert (spare / "b.txt").stat().st_ino == (out / "b.txt").stat().st_ino and (spare / "a/index.html").read_bytes() == b"3"
+    assert not writer.needs_spare(out) and debris(out) == []
