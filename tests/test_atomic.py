@@ -2,6 +2,7 @@
 
 import hashlib
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -188,7 +189,6 @@ def test_a_spare_older_than_the_site_before_is_made_anew(tmp_path):
     writer.write_tree({"a/index.html": b"1", "b.txt": b"1"}, out)
     writer.write_tree({"a/index.html": b"2"}, out, ["b.txt"])
     assert writer.spare_dir(out).is_dir() and not writer.needs_spare(out)
-    import shutil
     shutil.rmtree(out)
     writer.write_tree({"a/index.html": b"3", "b.txt": b"3"}, out)
     assert writer.needs_spare(out)
