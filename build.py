@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from showcase import clock, dashboard_cli, uptodate
+from showcase import clock, dashboard_cli, timings, uptodate
 from showcase.config import PROJECT_ROOT, ConfigError, load_project
 from showcase.diagnostics import FORMATTERS, LANGUAGES, Diagnostic, catalog, format_text
 from showcase.schema import json_schema
@@ -158,6 +158,7 @@ def run(argv: list[str]) -> int:
 
 
 def main() -> None:
+    timings.enable_from(os.environ)
     try:
         code = run(sys.argv[1:])
     except KeyboardInterrupt:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import publish
+from . import publish, timings
 from .cache import PageManifest, ProfileCache, content_key, file_signatures, generator_version, hash_parts, stat_signature, tree_version
 from .clock import consent_deadline, reference_date
 from .config import Project
@@ -231,7 +231,9 @@ def load_content(content_dir: Path, project: Project, cache_dir: Path | None | o
             outcomes.append(len(tasks))
             tasks.append((path, data))
             keys.append((rel_path, key))
+    timings.mark(f"content read, {len(tasks)} of {len(outcomes)} profiles to analyse")
     computed = parallel_map(_analyse_task, tasks, _worker, (project, content_dir), jobs=jobs)
+    timings.mark("profiles analysed")
     for (rel_path, key), (profile, found, deps, window) in zip(keys, computed, strict=True):
         if deps is not None:  # not a crash of ours: worth keeping
             store.put(rel_path, key, (profile, found, deps), deps, window)
@@ -241,12 +243,14 @@ def load_content(content_dir: Path, project: Project, cache_dir: Path | None | o
         if profile is not None:
             result.profiles.append(profile)
     store.save()
+    timings.mark("profile cache saved")
     used = sorted(store.used.items())
     result.source_key = hash_parts(store.owner, intro_data, *(f"{rel}:{key}:{deps!r}:{window}" for rel, (key, _, deps, window) in used),
                                    *(repr(item) for item in result.diagnostics if item.code in ("E029", "E030")))
     result.diagnostics += check_collisions(result.profiles, project)
     result.diagnostics += publish.alias_collisions(result.profiles, project)
     result.diagnostics.sort(key=Diagnostic.sort_key)
+    timings.mark("collisions checked")
     return result
 
 
@@ -347,6 +351,7 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
     searchable = templates_holding(environment, SEARCH_MARKER, (page.template for page in pages)) if on_searchable else set()
     first = [index for index, page in enumerate(pages) if page.template in searchable]
     made: dict[int, tuple] = dict(zip(first, render([pages[index] for index in first]), strict=True))
+    timings.mark(f"{len(first)} searchable pages rendered or kept")
     if on_searchable:
         indexed = OutputFiles(published_dir)
         for index in first:
@@ -354,6 +359,7 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
         on_searchable(indexed, [pages[index] for index in first])
     rest = [index for index in range(len(pages)) if index not in made]
     made.update(zip(rest, render([pages[index] for index in rest]), strict=True))
+    timings.mark(f"{len(rest)} other pages rendered or kept")
     files = OutputFiles(published_dir, model.files)
     for index, page in enumerate(pages):  # in page order, kept or not: the files' order never depends on the cache
         place(files, page, made[index])
@@ -363,6 +369,7 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
             target=project.site.prefix, site=project.site).encode("utf-8")
     files[publish.REDIRECTS_FILE] = publish.redirects_file(result.profiles, project, include_drafts)
     files[publish.HEADERS_FILE] = publish.headers_file(list(files), project, ancestors, preview)
+    timings.mark("files assembled")
     return pages, files
 
 
@@ -379,13 +386,16 @@ def publish_changed(files: OutputFiles, out_dir: Path, manifest: PageManifest, b
     hashed = hashed or {}
     keys = {path: hashed.get(path) or files.known_key(path) or content_key(files[path]) for path in files}
     published = file_signatures(out_dir)
+    timings.mark("output listed")
     unchanged = [path for path, key in keys.items() if manifest.unchanged(out_dir, path, key, published)]
     if len(unchanged) != len(keys) or set(keys) != set(manifest.entries) or not manifest.intact(out_dir, published):
         same = set(unchanged)
         changed = [path for path in files if path not in same]
         spooled = {path: os.fspath(source) for path in changed if (source := files.spooled_file(path)) is not None}
         write_tree(files.only(path for path in changed if path not in spooled), out_dir, unchanged, spooled)
+        timings.mark(f"published: {len(changed)} files written or linked, {len(unchanged)} kept")
     manifest.record(out_dir, keys, build_key, pages, links, files.render_keys)
+    timings.mark("output manifest saved")
 
 
 def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bool,
@@ -400,6 +410,7 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
     today = today or reference_date(os.environ, datetime.date.today())
     out_dir = out_dir.resolve()
     freshness = freshness or check_freshness(content_dir, out_dir, project, include_drafts, preview, today, cache_dir)
+    timings.mark("up-to-date check")
     if freshness.report is not None:
         return result_from_report(freshness.report), freshness.report[3]
     result = load_content(content_dir, project, cache_dir, jobs)
@@ -409,6 +420,7 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
                            generator_version(), os.environ.get("SOURCE_DATE_EPOCH", ""),
                            *(tree_version(folder) for folder in build_inputs(project)))
     manifest = PageManifest.open(cache_dir, out_dir)
+    timings.mark("output manifest loaded")
     if manifest.build_key == build_key and manifest.intact(out_dir):
         # Same inputs, output untouched: nothing to render or write (links were checked when it was made).
         result.diagnostics += publish.frame_ancestors(project)[1]
@@ -432,6 +444,7 @@ def _render_check_publish(result: ContentResult, project: Project, include_draft
                           out_dir: Path, manifest: PageManifest, build_key: str, freshness: Freshness, jobs: int | None,
                           spool: str, keep_model: Callable[[SiteModel], None] | None) -> tuple[ContentResult, int]:
     model = site_model(result, project, include_drafts, today, preview)
+    timings.mark("site model built")
     # The search index (an external process, mostly) is made from the pages it indexes, rendered first,
     # while this process renders the others and checks the links; it joins the same files mapping
     # afterwards, so the atomic swap covers it.
@@ -448,6 +461,7 @@ def _render_check_publish(result: ContentResult, project: Project, include_draft
         page_keys = file_keys(files, only_html=True)
         # Pages whose bytes a previous build checked only have their link targets looked up again.
         broken, links = check_links_cached(files, project.site.prefix, page_keys, manifest.links, files.link_scans)
+        timings.mark("links checked")
         result.diagnostics += publish.frame_ancestors(project)[1] + broken
         try:
             bundle = searches[0].result()
@@ -455,11 +469,14 @@ def _render_check_publish(result: ContentResult, project: Project, include_draft
             bundle = None
             if not result.errors:
                 result.diagnostics.append(Diagnostic(code="B001", file="pagefind", args={"problem": str(error)}))
+        timings.mark("search index joined")
+    timings.mark("spare tree joined")
     if result.errors:  # a photo that passed the check but could not be encoded, a broken link, a bad setting, no index
         return result, 0
     files.update(bundle)
     publish_changed(files, out_dir, manifest, build_key, len(pages), links, page_keys)
     freshness.record(out_dir, result.diagnostics, result.files, result.profile_count, len(pages))
+    timings.mark("build stamp saved")
     if keep_model is not None:
         keep_model(model)
     return result, len(pages)
@@ -474,6 +491,7 @@ def spare_in_background(out_dir: Path) -> Iterator[None]:
         return
     process = multiprocessing.get_context("fork").Process(target=prepare_spare, args=(out_dir,), daemon=True)
     process.start()
+    timings.mark("spare tree started")
     try:
         yield
     finally:

@@ -52,6 +52,7 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from . import timings
 from .parallel import job_count
 
 BUNDLE_DIR = "pagefind"
@@ -240,6 +241,7 @@ def _run_pagefind_in(pages: Mapping[str, str], language: str, root: str | None) 
             command = [str(pagefind_binary()), "--site", str(site_dir), "--output-path", str(out_dir),
                        "--force-language", language, "--silent"]
             done = subprocess.run(command, capture_output=True, check=False) if pages else None
+            timings.mark(f"pagefind ran on {len(pages)} pages")
         except Exception as error:  # noqa: BLE001 - the binary is missing or cannot start: a diagnostic, not a crash
             raise SearchIndexError(f"{type(error).__name__}: {error}") from error
         if done is not None and done.returncode != 0:
@@ -309,6 +311,7 @@ def build_index(files: Mapping[str, bytes], prefix: str, language: str, cache_di
             indexed[page_url(path)] = (shard_of.get(path, ""), digest, path)
     if seen != known:
         _save_part_digests(cache_dir, seen)
+    timings.mark("search: indexed parts known")
     names = shard_names([key for key, _, _ in indexed.values()], threshold)
     shards: dict[str, dict[str, tuple[str, str]]] = {name: {} for name in names}  # URL → (digest, path)
     for url, (key, digest, path) in indexed.items():

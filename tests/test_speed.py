@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_cli
 
 from showcase import pipeline
 from showcase.config import load_project
@@ -283,3 +283,19 @@ def test_the_pages_the_search_indexes_are_found_through_extends_and_includes():
     }))
     found = templates_holding(environment, "data-pagefind-body", ["extends.html", "includes.html", "none.html", "none.html"])
     assert found == {"extends.html", "includes.html"}
+
+
+def test_timings_show_where_a_build_spends_its_time_only_when_asked(tmp_path):
+    """`SHOWCASE_TIMINGS=1`: one line per stage on stderr, seconds since the process started, in order."""
+    content = ROOT / "content"
+    asked = run_cli("build", "--content", str(content), "--out", str(tmp_path / "asked"), env={"SHOWCASE_TIMINGS": "1"})
+    assert asked.returncode == 0, asked.stderr
+    marks = re.findall(r"^\[MainProcess\] +(\d+\.\d{3}) s  (.+)$", asked.stderr, re.MULTILINE)
+    stages = [stage for _, stage in marks]
+    for stage in ("up-to-date check", "profiles analysed", "site model built", "links checked", "output manifest saved"):
+        assert stage in stages, stages
+    assert stages.index("profiles analysed") < stages.index("site model built") < stages.index("links checked")
+    seconds = [float(value) for value, _ in marks]
+    assert seconds == sorted(seconds) and 0 < seconds[0] < 60
+    quiet = run_cli("build", "--content", str(content), "--out", str(tmp_path / "quiet"), env={"SHOWCASE_TIMINGS": ""})
+    assert quiet.returncode == 0 and "[MainProcess]" not in quiet.stderr

@@ -1,0 +1,44 @@
+"""Where a build's time goes: with `SHOWCASE_TIMINGS=1` in the environment, each stage's end is printed
+to stderr in seconds since the process started, one line per stage, so that a slow build can be
+measured on the machine where it is slow (docs/benchmarks.md's timelines are made with it).
+
+A logger, not a parameter: the stages stay pure functions of their inputs, and with the variable
+unset a mark costs one level check."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+_log = logging.getLogger("showcase.timings")
+
+
+def _process_start() -> float:
+    """When this process started, on the clock of time.time(): Linux's /proc (10 ms steps) counts the
+    interpreter's start-up and imports too; elsewhere, when this module was imported."""
+    try:
+        with open("/proc/self/stat", "rb") as handle:
+            started_ticks = int(handle.read().rpartition(b")")[2].split()[19])
+        with open("/proc/stat", "rb") as handle:
+            booted = next(int(line.split()[1]) for line in handle if line.startswith(b"btime "))
+        return booted + started_ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return time.time()
+
+
+_STARTED = _process_start()
+
+
+def enable_from(environ: os._Environ | dict) -> None:
+    if environ.get("SHOWCASE_TIMINGS", "") not in ("", "0") and not _log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[%(processName)s] %(message)s"))
+        _log.addHandler(handler)
+        _log.setLevel(logging.INFO)
+        _log.propagate = False
+
+
+def mark(stage: str) -> None:
+    if _log.isEnabledFor(logging.INFO):
+        _log.info("%8.3f s  %s", time.time() - _STARTED, stage)
