@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -127,7 +128,7 @@ def _load(path: Path, expected_owner: str) -> dict:
     return {}
 
 
-def _save(path: Path, owner: str, entries: dict) -> None:
+def _save(path: Path, owner: str, entries: dict, prune: bool = True) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         blob = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
@@ -136,7 +137,8 @@ def _save(path: Path, owner: str, entries: dict) -> None:
         with os.fdopen(handle, "wb") as stream:
             pickle.dump(stored, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
-        _prune(path)
+        if prune:
+            _prune(path)
     except OSError:
         pass  # a read-only or full disk costs time next build, nothing else
 
@@ -158,21 +160,29 @@ def _prune(kept: Path, keep: int = 8) -> None:
 
 @dataclass
 class ProfileCache:
-    """Per-file results of read → validate → Markdown, for one content folder."""
+    """Per-file results of read → validate → Markdown, for one content folder.
 
-    path: Path | None
+    Stored in buckets (a folder of PROFILE_BUCKETS stores, each file in the one its path hashes to),
+    so that an edit rewrites one bucket: saving 10,000 profiles whole took 0.7 s of every edit. A
+    damaged bucket costs only its own files' analysis."""
+
+    path: Path | None  # the folder of buckets
     owner: str
     entries: dict = field(default_factory=dict)
     used: dict = field(default_factory=dict)
-    changed: bool = False
+    changed_buckets: set = field(default_factory=set)
 
     @classmethod
     def open(cls, cache_dir: Path | None, content_dir: Path, fingerprint: str) -> ProfileCache:
         owner = _hash(generator_version(), fingerprint, str(content_dir), os.getcwd())
         if cache_dir is None:
             return cls(None, owner)
-        path = cache_dir / f"profiles-{_hash(str(content_dir), os.getcwd())[:16]}.pickle"
-        return cls(path, owner, _load(path, owner))
+        path = cache_dir / f"profiles-{_hash(str(content_dir), os.getcwd())[:16]}"
+        entries: dict = {}
+        if path.is_dir():
+            for bucket in range(PROFILE_BUCKETS):
+                entries.update(_load(path / _bucket_name(bucket), owner))
+        return cls(path, owner, entries)
 
     def key(self, shown: str, rel_path: str, data: bytes) -> str:
         return _hash(self.owner, shown, rel_path, data)
@@ -193,11 +203,58 @@ class ProfileCache:
 
     def put(self, rel_path: str, key: str, result, deps: list[tuple[str, tuple | None]], window: tuple) -> None:
         self.used[rel_path] = (key, result, deps, window)
-        self.changed = True
+        self.changed_buckets.add(_bucket(rel_path))
 
     def save(self) -> None:
-        if self.path is not None and (self.changed or set(self.used) != set(self.entries)):
-            _save(self.path, self.owner, self.used)
+        """Rewrite the buckets that gained an entry or lost one (a file deleted, renamed, or not valid any more)."""
+        if self.path is None:
+            return
+        stale = self.changed_buckets | {_bucket(rel_path) for rel_path in self.entries.keys() ^ self.used.keys()}
+        if not stale:
+            return
+        buckets: dict[int, dict] = {bucket: {} for bucket in stale}
+        for rel_path, entry in self.used.items():
+            if (bucket := _bucket(rel_path)) in buckets:
+                buckets[bucket][rel_path] = entry
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return
+        for bucket, entries in sorted(buckets.items()):
+            _save(self.path / _bucket_name(bucket), self.owner, entries, prune=False)
+        _prune_folders(self.path)
+
+
+PROFILE_BUCKETS = 32
+
+
+def _bucket(rel_path: str) -> int:
+    """Stable across processes and runs, unlike hash()."""
+    return hashlib.blake2b(rel_path.encode("utf-8", "surrogateescape"), digest_size=2).digest()[0] % PROFILE_BUCKETS
+
+
+def _bucket_name(bucket: int) -> str:
+    return f"bucket-{bucket:02d}.pickle"
+
+
+def _prune_folders(kept: Path, keep: int = 8) -> None:
+    """Keep the most recent bucket folders of this kind (one per content folder ever built), and clean
+    the temporary files a killed build left in this one."""
+    try:
+        os.utime(kept)  # the newest, even when a save rewrote no bucket's folder entry
+        prefix = kept.name.split("-", 1)[0] + "-"
+        stores = sorted((item for item in kept.parent.glob(prefix + "*") if item != kept),
+                        key=lambda item: item.stat().st_mtime_ns, reverse=True)
+        for stale in stores[keep - 1:]:
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:  # a store of the earlier, single-file format
+                stale.unlink(missing_ok=True)
+        for leftover in kept.glob("*.pickle.*"):
+            if leftover.stat().st_mtime < time.time() - 3600:
+                leftover.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 # --- pages --------------------------------------------------------------------------------

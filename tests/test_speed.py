@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT, run_cli
 
 from showcase import pipeline
+from showcase.cache import ProfileCache
 from showcase.config import load_project
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -75,8 +76,8 @@ def test_deleted_or_corrupt_cache_changes_nothing_but_time(scratch, tmp_path):
     project = load_project(scratch)
     pipeline.build(content, out, project, include_drafts=False, cache_dir=cache, jobs=1)
     reference = cold(content, scratch, tmp_path / "reference")
-    stores = sorted(cache.glob("*.pickle"))
-    assert {path.name.split("-")[0] for path in stores} == {"profiles", "pages", "stamp"}
+    stores = sorted(cache.rglob("*.pickle"))
+    assert {path.relative_to(cache).parts[0].split("-")[0] for path in stores} == {"profiles", "pages", "stamp"}
     originals = {store: store.read_bytes() for store in stores}
 
     def flipped(data: bytes) -> bytes:
@@ -93,6 +94,31 @@ def test_deleted_or_corrupt_cache_changes_nothing_but_time(scratch, tmp_path):
     shutil.rmtree(cache)
     pipeline.build(content, out, project, include_drafts=False, cache_dir=cache, jobs=1)
     assert tree(out) == reference
+
+
+def test_an_edit_rewrites_one_bucket_of_the_profile_cache(scratch, tmp_path):
+    content = generate(tmp_path / "content", 40, seed=5, project=load_project(scratch))
+    cache, project = tmp_path / "cache", load_project(scratch)
+    pipeline.load_content(content, project, cache_dir=cache, jobs=1)
+    (folder,) = cache.glob("profiles-*")
+
+    def buckets() -> dict[str, int]:
+        return {path.name: path.stat().st_ino for path in folder.glob("*.pickle")}
+
+    before = buckets()
+    assert len(before) > 10  # 40 files spread over the buckets
+    edited, deleted = sorted(content.rglob("ho-so/**/*.md"))[:2]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nMột đoạn mới.\n", encoding="utf-8")
+    pipeline.load_content(content, project, cache_dir=cache, jobs=1)
+    assert len([name for name, inode in buckets().items() if before[name] != inode]) == 1
+    unchanged = buckets()
+    pipeline.load_content(content, project, cache_dir=cache, jobs=1)
+    assert buckets() == unchanged  # nothing changed, nothing saved
+    deleted.unlink()
+    reloaded = pipeline.load_content(content, project, cache_dir=cache, jobs=1)
+    assert deleted.relative_to(content).as_posix() not in {profile.rel_path for profile in reloaded.profiles}
+    stored = ProfileCache.open(cache, content.resolve(), project.fingerprint).entries
+    assert len(stored) == len(reloaded.profiles) and deleted.relative_to(content).as_posix() not in stored
 
 
 def age(*folders: Path) -> None:
