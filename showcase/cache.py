@@ -307,8 +307,9 @@ class PageManifest:
         return (signatures.get(relative) if signatures is not None else stat_signature(out_dir / relative)) == entry[1]
 
     def record(self, out_dir: Path, keys: dict[str, str], build_key: str, page_count: int, links: dict | None = None,
-               render_keys: dict | None = None) -> None:
-        found = file_signatures(out_dir)
+               render_keys: dict | None = None, found: dict | None = None) -> None:
+        """`found`: file_signatures(out_dir) as the build left it, if the caller knows it without listing."""
+        found = file_signatures(out_dir) if found is None else found
         self.entries = {relative: (key, found.get(relative)) for relative, key in keys.items()}
         self.build_key, self.page_count = build_key, page_count
         self.links = links if links is not None else self.links

@@ -22,6 +22,9 @@ class OutputFiles(Mapping[str, bytes]):
         self._known_keys: dict[str, str] = {}  # path → content key, where known without hashing here
         self.render_keys: dict[str, str] = {}  # path → the render key of the page that made it
         self.link_scans: dict[str, tuple] = {}  # path → linkcheck.distinct_targets of a page, made where it was rendered
+        # cache.file_signatures of the published folder when the pages to keep were chosen: publishing
+        # compares with the same listing instead of making another (0.5 s at 24,000 files).
+        self.published_signatures: dict[str, tuple | None] | None = None
         if files:
             self.update(files)
 

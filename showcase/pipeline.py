@@ -361,6 +361,7 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
     made.update(zip(rest, render([pages[index] for index in rest]), strict=True))
     timings.mark(f"{len(rest)} other pages rendered or kept")
     files = OutputFiles(published_dir, model.files)
+    files.published_signatures = signatures if published_dir is not None else None
     for index, page in enumerate(pages):  # in page order, kept or not: the files' order never depends on the cache
         place(files, page, made[index])
     files.update(discovery_files(pages, project))
@@ -385,7 +386,7 @@ def publish_changed(files: OutputFiles, out_dir: Path, manifest: PageManifest, b
     the staging folder, then the atomic swap as always; nothing at all when no byte changed."""
     hashed = hashed or {}
     keys = {path: hashed.get(path) or files.known_key(path) or content_key(files[path]) for path in files}
-    published = file_signatures(out_dir)
+    published = files.published_signatures if files.published_signatures is not None else file_signatures(out_dir)
     timings.mark("output listed")
     unchanged = [path for path, key in keys.items() if manifest.unchanged(out_dir, path, key, published)]
     if len(unchanged) != len(keys) or set(keys) != set(manifest.entries) or not manifest.intact(out_dir, published):
@@ -394,7 +395,11 @@ def publish_changed(files: OutputFiles, out_dir: Path, manifest: PageManifest, b
         spooled = {path: os.fspath(source) for path in changed if (source := files.spooled_file(path)) is not None}
         write_tree(files.only(path for path in changed if path not in spooled), out_dir, unchanged, spooled)
         timings.mark(f"published: {len(changed)} files written or linked, {len(unchanged)} kept")
-    manifest.record(out_dir, keys, build_key, pages, links, files.render_keys)
+        # A kept file is the published one, hard-linked: same inode, size and mtime (a copy, where links
+        # fail, gets another inode and is only written again next time).
+        published = {**{path: published.get(path) for path in unchanged},
+                     **{path: stat_signature(out_dir / path) for path in changed}}
+    manifest.record(out_dir, keys, build_key, pages, links, files.render_keys, published)
     timings.mark("output manifest saved")
 
 

@@ -182,6 +182,23 @@ def test_an_edit_renders_only_the_pages_it_changes(scratch, tmp_path):
     assert list(files) == list(fresh) and all(files[path] == fresh[path] for path in fresh)
 
 
+def test_the_output_manifest_records_each_file_as_published(scratch, tmp_path):
+    """After an edit the manifest holds every published file's signature without listing the folder
+    again (kept files are hard links: their stat is known); a wrong one would make the next build
+    distrust, and write again, a file nobody touched."""
+    from showcase.cache import PageManifest, file_signatures
+
+    content = generate(tmp_path / "content", 20, seed=4, project=load_project(scratch))
+    cache, out, project = tmp_path / "cache", tmp_path / "public", load_project(scratch)
+    for edit in range(3):  # cold (renamed into place), then two edits (a new tree, then the spare)
+        if edit:
+            edited = sorted(content.rglob("ho-so-*.md"))[edit]
+            edited.write_text(edited.read_text(encoding="utf-8") + f"\nĐoạn sửa {edit}.\n", encoding="utf-8")
+        pipeline.build(content, out, project, include_drafts=False, cache_dir=cache, jobs=1)
+        recorded = {path: entry[1] for path, entry in PageManifest.open(cache, out.resolve()).entries.items()}
+        assert recorded == file_signatures(out.resolve())
+
+
 def test_render_keys_do_not_depend_on_the_hash_seed():
     """Render keys pickle page contexts: equal inputs must give equal keys in every process, or pages
     would be rendered again for nothing."""
