@@ -7,10 +7,12 @@ Set SHOWCASE_JOBS=1 to force serial work, SHOWCASE_PARALLEL_MIN=0 to force a poo
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 PARALLEL_THRESHOLD = 300  # items below which a pool costs more than it saves
 _worker_state: dict = {}  # per worker process: the state its initializer made
@@ -28,7 +30,33 @@ def job_count(requested: int | None = None) -> int:
         return os.cpu_count() or 1
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No automatic garbage collection inside: for stages that build or unpickle large, long-lived
+    structures with few reference cycles (the profiles, the site model, the manifests). Each time
+    allocations pass a threshold, the collector walks the objects made since, and as they grow,
+    every object: 0.5 s of loading 10,000 profiles and 0.6 s of building their site model. The
+    cycles made inside are collected after, as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def without_collection(function: Callable) -> Callable:
+    """`function` run with the collector paused (collector_paused)."""
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        with collector_paused():
+            return function(*args, **kwargs)
+    return paused
+
+
 def _initialize(make_state: Callable, args: tuple, niceness: int) -> None:
+    gc.enable()  # a pool started inside collector_paused: its workers run long and make garbage
     if niceness:
         os.nice(niceness)
     _worker_state["state"] = make_state(*args)

@@ -33,7 +33,7 @@ from .markup import MarkdownRenderer
 from .metadata import json_ld
 from .model import Page, build_site, is_published, name_collation
 from .output import OutputFiles
-from .parallel import parallel_map
+from .parallel import collector_paused, parallel_map, without_collection
 from .reader import as_date, read_profile
 from .render import fingerprint_assets, make_environment, render_or_keep, templates_holding
 from .search import SearchIndexError, build_index, page_shards, shard_threshold
@@ -192,6 +192,7 @@ def result_from_report(report: tuple) -> ContentResult:
 _DEFAULT = object()
 
 
+@without_collection
 def load_content(content_dir: Path, project: Project, cache_dir: Path | None | object = _DEFAULT,
                  jobs: int | None = None) -> ContentResult:
     """Read, validate and render every profile; unchanged files come from the cache, the rest in parallel."""
@@ -289,6 +290,7 @@ class SiteModel:
         return {page.context["profile"]["source"]: page for page in self.pages if page.template == PROFILE_TEMPLATE}
 
 
+@without_collection
 def site_model(result: ContentResult, project: Project, include_drafts: bool,
                today: datetime.date | None = None, preview: bool = False) -> SiteModel:
     """The pages (build_site) and the Jinja2 environment of a build, nothing rendered yet."""
@@ -380,6 +382,7 @@ def file_keys(files: OutputFiles, only_html: bool = False) -> dict[str, str]:
             if not only_html or path.endswith(".html")}
 
 
+@without_collection
 def publish_changed(files: OutputFiles, out_dir: Path, manifest: PageManifest, build_key: str, pages: int,
                     links: dict | None = None, hashed: dict[str, str] | None = None) -> None:
     """Write only files whose bytes changed: the others are hard-linked from the published folder into
@@ -424,7 +427,8 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
     build_key = hash_parts(result.source_key, str(include_drafts), str(preview), today.isoformat(), project.fingerprint,
                            generator_version(), os.environ.get("SOURCE_DATE_EPOCH", ""),
                            *(tree_version(folder) for folder in build_inputs(project)))
-    manifest = PageManifest.open(cache_dir, out_dir)
+    with collector_paused():
+        manifest = PageManifest.open(cache_dir, out_dir)
     timings.mark("output manifest loaded")
     if manifest.build_key == build_key and manifest.intact(out_dir):
         # Same inputs, output untouched: nothing to render or write (links were checked when it was made).

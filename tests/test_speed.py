@@ -342,3 +342,34 @@ def test_timings_show_where_a_build_spends_its_time_only_when_asked(tmp_path):
     assert seconds == sorted(seconds) and 0 < seconds[0] < 60
     quiet = run_cli("build", "--content", str(content), "--out", str(tmp_path / "quiet"), env={"SHOWCASE_TIMINGS": ""})
     assert quiet.returncode == 0 and "[MainProcess]" not in quiet.stderr
+
+
+def _collector_state(_state, _item) -> bool:
+    import gc
+
+    return gc.isenabled()
+
+
+def test_stages_pause_the_garbage_collector_but_their_workers_do_not(monkeypatch):
+    """load_content and the site model run with the collector paused (a second of 10,000 profiles'
+    builds went to it); the pools they start must collect, or a long analysis would grow unbounded."""
+    import gc
+
+    from showcase.parallel import collector_paused, parallel_map
+
+    monkeypatch.setenv("SHOWCASE_PARALLEL_MIN", "0")
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner pause does not end the outer one
+        assert parallel_map(_collector_state, list(range(8)), lambda: None, jobs=2) == [True] * 8
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
