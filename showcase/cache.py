@@ -45,8 +45,11 @@ def _hash(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
-# Libraries whose version changes the bytes we publish (HTML, sanitizing, dates, images, search).
-OUTPUT_LIBRARIES = ("Jinja2", "Markdown", "nh3", "Babel", "pillow", "python-slugify", "PyYAML", "pagefind", "pagefind_bin")
+# Libraries whose version changes the bytes we publish or what we report: templates, Markdown,
+# sanitizing, dates, images, slugs (and their transliteration), front matter and YAML, search.
+# Every runtime requirement but the preview server's (tests/test_speed.py checks requirements.txt).
+OUTPUT_LIBRARIES = ("Jinja2", "cmarkgfm", "nh3", "Babel", "pillow", "python-slugify", "text-unidecode", "PyYAML",
+                    "python-frontmatter", "pagefind", "pagefind_bin")
 
 
 @cache

@@ -373,3 +373,23 @@ def test_stages_pause_the_garbage_collector_but_their_workers_do_not(monkeypatch
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+def test_every_library_that_shapes_the_output_is_in_the_generator_version():
+    """A new version of any runtime library but the preview server's must invalidate the caches (the
+    Markdown engine was once missing from the list after it changed)."""
+    from showcase.cache import OUTPUT_LIBRARIES
+
+    preview_only = {"livereload", "watchfiles"}
+    pinned = set()
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        requirement = line.split("#", 1)[0].strip()
+        if requirement:
+            name, _, extras = re.split(r"[=<>~!;]", requirement, maxsplit=1)[0].partition("[")
+            pinned.add(name.strip().lower().replace("_", "-"))
+            pinned.update(f"{name.strip()}-{extra}".lower() for extra in extras.rstrip("]").split(",") if extra)
+    listed = {library.lower().replace("_", "-") for library in OUTPUT_LIBRARIES}
+    assert listed == pinned - preview_only
+    from importlib.metadata import version
+
+    assert all(version(library) for library in OUTPUT_LIBRARIES)  # each name is the installed distribution's
