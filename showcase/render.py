@@ -146,11 +146,26 @@ def _render_span(state: tuple, span: tuple[int, int]) -> list[tuple]:
 def render_key(page: Page, environment_key: str) -> str:
     """What a page's bytes depend on: the environment (templates, assets, code) and its own template,
     path and context. The context is pickled whole: same bytes, same page (contexts are built the same
-    way on every run, so equal inputs pickle equally, whatever the hash seed; tested)."""
+    way on every run, so equal inputs pickle equally, whatever the hash seed; tested).
+
+    Pickled without its memo ("fast" mode): with it, a string met twice is written once if both are
+    the same object, and which strings are the same object depends on how the profiles were loaded
+    (analysed in this process, sent back by a worker, or read from the cache in buckets), so the
+    yearbooks of a cold build had other keys in the next build and were all made again. Contexts are
+    trees (no cycles), which fast mode requires; it writes ≈ 1.7× the bytes."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{environment_key}\0{page.template}\0{page.output_path}\0".encode())
-    digest.update(pickle.dumps(page.context, protocol=5))
+    pickler = pickle.Pickler(_DigestWriter(digest), protocol=5)
+    pickler.fast = True
+    pickler.dump(page.context)
     return digest.hexdigest()
+
+
+class _DigestWriter:
+    """A file-like sink for the pickler that hashes what it is given instead of keeping it."""
+
+    def __init__(self, digest) -> None:
+        self.write = digest.update
 
 
 def page_cost(page: Page) -> float:
