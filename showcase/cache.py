@@ -302,12 +302,23 @@ class PageManifest:
             found.get(relative) == entry[1] for relative, entry in self.entries.items())
 
     def unchanged(self, out_dir: Path, relative: str, key: str, signatures: dict | None = None) -> bool:
-        """True if the published file was made from the same key and nobody touched it since.
-        `signatures`: file_signatures(out_dir), when the caller asks about many files (one scan, no stat each)."""
+        """True if the published file holds the bytes recorded under `key`: known from its stat when
+        nobody touched it since, else read and hashed when its size is still the recorded one (an
+        output folder restored from a build cache, as on Netlify, has new inodes and times: its pages
+        are then kept, not rendered again). `signatures`: file_signatures(out_dir), when the caller
+        asks about many files (one scan, no stat each)."""
         entry = self.entries.get(relative)
         if entry is None or entry[0] != key:
             return False
-        return (signatures.get(relative) if signatures is not None else stat_signature(out_dir / relative)) == entry[1]
+        found = signatures.get(relative) if signatures is not None else stat_signature(out_dir / relative)
+        if found == entry[1]:
+            return True
+        if found is None or entry[1] is None or found[0] != entry[1][0]:
+            return False
+        try:
+            return content_key((out_dir / relative).read_bytes()) == key
+        except OSError:
+            return False
 
     def record(self, out_dir: Path, keys: dict[str, str], build_key: str, page_count: int, links: dict | None = None,
                render_keys: dict | None = None, found: dict | None = None) -> None:

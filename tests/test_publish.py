@@ -78,10 +78,11 @@ def test_netlify_contexts_resolved_by_netlify_config(sites):
     for context in (preview, branch):
         assert "--drafts" in context["command"] and "--preview" in context["command"]
     assert (ROOT / "requirements.txt").exists()  # Netlify installs it before the build command
-    # The build cache (.cache/) survives between deploys in every context, so production builds are incremental.
+    # The build cache (.cache/) and the output (public/, pages checked by their bytes before they are kept:
+    # test_speed.py) survive between deploys in every context, so production builds are incremental.
     package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
     for context in (production, preview, branch):
-        assert {"package": "netlify-plugin-cache", "inputs": {"paths": [".cache"]}} in context["plugins"]
+        assert {"package": "netlify-plugin-cache", "inputs": {"paths": [".cache", "public"]}} in context["plugins"]
     assert "netlify-plugin-cache" in package["devDependencies"]
     assert (ROOT / "node_modules" / "netlify-plugin-cache" / "manifest.yml").is_file()
 

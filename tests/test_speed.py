@@ -215,6 +215,28 @@ def test_render_keys_do_not_depend_on_how_the_profiles_were_loaded(scratch, tmp_
     assert keys(pipeline.load_content(content, project, cache_dir=cache, jobs=1)) == fresh
 
 
+def test_an_output_folder_restored_from_a_build_cache_is_kept_not_rendered_again(scratch, tmp_path):
+    """Netlify's build cache restores public/ as copies (new inodes and times): the pages are checked
+    by their bytes and kept; a copy whose bytes differ at the same size is made again."""
+    from showcase.cache import PageManifest
+
+    content = generate(tmp_path / "content", 20, seed=6, project=load_project(scratch))
+    cache, out, project = tmp_path / "cache", tmp_path / "public", load_project(scratch)
+    pipeline.build(content, out, project, include_drafts=False, cache_dir=cache, jobs=1)
+    reference = tree(out)
+    shutil.move(out, tmp_path / "saved")
+    shutil.copytree(tmp_path / "saved", out, copy_function=shutil.copyfile)  # what a cache restore gives
+    damaged = sorted(path for path in reference if path.endswith(".html"))[-1]
+    data = (out / damaged).read_bytes()
+    (out / damaged).write_bytes(data[:-2] + bytes([data[-2] ^ 0x01]) + data[-1:])  # same size, other bytes
+    result = pipeline.load_content(content, project, cache_dir=cache)
+    pages, files = pipeline.render_site(result, project, include_drafts=False,
+                                        published=(out.resolve(), PageManifest.open(cache, out.resolve())))
+    assert set(files.kept) == {page.output_path for page in pages} - {damaged}
+    pipeline.build(content, out, project, include_drafts=False, cache_dir=cache, jobs=1)
+    assert tree(out) == reference
+
+
 def test_render_keys_do_not_depend_on_the_hash_seed():
     """Render keys pickle page contexts: equal inputs must give equal keys in every process, or pages
     would be rendered again for nothing."""
