@@ -391,7 +391,8 @@ def publish_changed(files: OutputFiles, out_dir: Path, manifest: PageManifest, b
     keys = {path: hashed.get(path) or files.known_key(path) or content_key(files[path]) for path in files}
     published = files.published_signatures if files.published_signatures is not None else file_signatures(out_dir)
     timings.mark("output listed")
-    unchanged = [path for path, key in keys.items() if manifest.unchanged(out_dir, path, key, published)]
+    kept = files.kept  # found unchanged when chosen (render_site), against the same listing: not read again
+    unchanged = [path for path, key in keys.items() if path in kept or manifest.unchanged(out_dir, path, key, published)]
     if len(unchanged) != len(keys) or set(keys) != set(manifest.entries) or not manifest.intact(out_dir, published):
         same = set(unchanged)
         changed = [path for path in files if path not in same]

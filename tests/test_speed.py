@@ -215,10 +215,12 @@ def test_render_keys_do_not_depend_on_how_the_profiles_were_loaded(scratch, tmp_
     assert keys(pipeline.load_content(content, project, cache_dir=cache, jobs=1)) == fresh
 
 
-def test_an_output_folder_restored_from_a_build_cache_is_kept_not_rendered_again(scratch, tmp_path):
+def test_an_output_folder_restored_from_a_build_cache_is_kept_not_rendered_again(scratch, tmp_path, monkeypatch):
     """Netlify's build cache restores public/ as copies (new inodes and times): the pages are checked
     by their bytes and kept; a copy whose bytes differ at the same size is made again."""
     from showcase.cache import PageManifest
+
+    unchanged = PageManifest.unchanged
 
     content = generate(tmp_path / "content", 20, seed=6, project=load_project(scratch))
     cache, out, project = tmp_path / "cache", tmp_path / "public", load_project(scratch)
@@ -233,6 +235,12 @@ def test_an_output_folder_restored_from_a_build_cache_is_kept_not_rendered_again
     pages, files = pipeline.render_site(result, project, include_drafts=False,
                                         published=(out.resolve(), PageManifest.open(cache, out.resolve())))
     assert set(files.kept) == {page.output_path for page in pages} - {damaged}
+    asked = []  # publishing does not read the kept pages again: they were checked when chosen
+    monkeypatch.setattr(PageManifest, "unchanged", lambda self, out_dir, path, *rest: asked.append(path) or unchanged(
+        self, out_dir, path, *rest))
+    pipeline.publish_changed(files, out.resolve(), PageManifest.open(cache, out.resolve()), "", len(pages))
+    assert asked and not set(asked) & set(files.kept)
+    monkeypatch.undo()
     pipeline.build(content, out, project, include_drafts=False, cache_dir=cache, jobs=1)
     assert tree(out) == reference
 
