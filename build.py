@@ -146,8 +146,15 @@ def run(argv: list[str]) -> int:
     else:
         from showcase import pipeline
 
-        result, pages = pipeline.build(args.content, args.out, project, include_drafts=args.drafts, today=today,
-                                       preview=args.preview, freshness=freshness)
+        try:
+            result, pages = pipeline.build(args.content, args.out, project, include_drafts=args.drafts, today=today,
+                                           preview=args.preview, freshness=freshness)
+        except OSError as error:  # the disk, not the content: full, read-only, a file where a folder goes
+            where = f" {error.filename}" if error.filename else ""
+            print(f"build.py: lỗi: không đọc hoặc ghi được tệp{where}: {error.strerror or error}. Kiểm tra thư mục "
+                  f"kết quả {args.out} ghi được và ổ đĩa còn chỗ trống; trang đã xuất bản trước đó không bị thay đổi.",
+                  file=sys.stderr)
+            return EXIT_USAGE
         diagnostics, profiles = result.diagnostics, result.profile_count
     _print_diagnostics(diagnostics, lang)
     if any(item.severity == "error" for item in diagnostics):

@@ -123,6 +123,13 @@ def test_github_annotations(tmp_path):
     assert line.startswith("::error file=") and ",line=5,col=7,title=E015::" in line
 
 
+def test_an_output_that_cannot_be_written_is_a_message_not_a_traceback(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    done = run_cli("build", "--out", str(tmp_path / "a-file" / "public"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "không đọc hoặc ghi được tệp" in done.stderr and str(tmp_path / "a-file") in done.stderr
+
+
 def test_usage_and_config_errors_exit_2(tmp_path):
     assert run_cli("check", "--format", "xml").returncode == 2
     assert run_cli("check", "--content", str(tmp_path / "missing")).returncode == 2
