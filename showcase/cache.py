@@ -147,14 +147,20 @@ def _save(path: Path, owner: str, entries: dict, prune: bool = True) -> None:
 
 
 def _prune(kept: Path, keep: int = 8) -> None:
-    """Keep the most recent stores of each kind (one per content or output folder ever built)."""
+    """Keep the most recent stores of kept's kind (one per content or output folder ever built: a file,
+    or a folder of buckets, where a store of the earlier single-file format counts as one too), and
+    remove the temporary files killed builds left beside kept (inside it, for a folder)."""
     prefix = kept.name.split("-", 1)[0] + "-"
-    stores = sorted((item for item in kept.parent.glob(prefix + "*.pickle") if item != kept),
+    stores = sorted((item for item in kept.parent.glob(prefix + "*") if item != kept and ".pickle." not in item.name),
                     key=lambda item: item.stat().st_mtime_ns, reverse=True)
     for stale in stores[keep - 1:]:
-        stale.unlink(missing_ok=True)
-    for leftover in kept.parent.glob(prefix + "*.pickle.*"):  # temporary files of killed builds
-        if leftover.stat().st_mtime < kept.stat().st_mtime - 3600:
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
+    leftovers = kept.glob("*.pickle.*") if kept.is_dir() else kept.parent.glob(prefix + "*.pickle.*")
+    for leftover in leftovers:
+        if leftover.stat().st_mtime < time.time() - 3600:
             leftover.unlink(missing_ok=True)
 
 
@@ -225,7 +231,11 @@ class ProfileCache:
             return
         for bucket, entries in sorted(buckets.items()):
             _save(self.path / _bucket_name(bucket), self.owner, entries, prune=False)
-        _prune_folders(self.path)
+        try:
+            os.utime(self.path)  # the newest folder, even when no bucket was added to it
+            _prune(self.path)
+        except OSError:
+            pass
 
 
 PROFILE_BUCKETS = 32
@@ -238,26 +248,6 @@ def _bucket(rel_path: str) -> int:
 
 def _bucket_name(bucket: int) -> str:
     return f"bucket-{bucket:02d}.pickle"
-
-
-def _prune_folders(kept: Path, keep: int = 8) -> None:
-    """Keep the most recent bucket folders of this kind (one per content folder ever built), and clean
-    the temporary files a killed build left in this one."""
-    try:
-        os.utime(kept)  # the newest, even when a save rewrote no bucket's folder entry
-        prefix = kept.name.split("-", 1)[0] + "-"
-        stores = sorted((item for item in kept.parent.glob(prefix + "*") if item != kept),
-                        key=lambda item: item.stat().st_mtime_ns, reverse=True)
-        for stale in stores[keep - 1:]:
-            if stale.is_dir():
-                shutil.rmtree(stale, ignore_errors=True)
-            else:  # a store of the earlier, single-file format
-                stale.unlink(missing_ok=True)
-        for leftover in kept.glob("*.pickle.*"):
-            if leftover.stat().st_mtime < time.time() - 3600:
-                leftover.unlink(missing_ok=True)
-    except OSError:
-        pass
 
 
 # --- pages --------------------------------------------------------------------------------

@@ -151,7 +151,7 @@ def render_key(page: Page, environment_key: str) -> str:
     Pickled without its memo ("fast" mode): with it, a string met twice is written once if both are
     the same object, and which strings are the same object depends on how the profiles were loaded
     (analysed in this process, sent back by a worker, or read from the cache in buckets), so the
-    yearbooks of a cold build had other keys in the next build and were all made again. Contexts are
+    yearbooks of a build that analysed in this process had other keys in the next one and were made again. Contexts are
     trees (no cycles), which fast mode requires; it writes ≈ 1.7× the bytes."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{environment_key}\0{page.template}\0{page.output_path}\0".encode())

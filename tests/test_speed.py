@@ -439,3 +439,31 @@ def test_every_library_that_shapes_the_output_is_in_the_generator_version():
     from importlib.metadata import version
 
     assert all(version(library) for library in OUTPUT_LIBRARIES)  # each name is the installed distribution's
+
+
+def test_the_cache_keeps_the_eight_newest_stores_of_each_kind(tmp_path):
+    """One store per content or output folder ever built: old ones (files, bucket folders, stores of the
+    single-file format) and temporary files of killed builds do not pile up."""
+    from showcase.cache import _prune
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for age in range(10):
+        old = cache / (f"profiles-{age:02d}" if age % 2 else f"profiles-{age:02d}.pickle")  # folders and files
+        old.mkdir() if age % 2 else old.write_bytes(b"x")
+        os.utime(old, (1000 + age, 1000 + age))
+    leftover = cache / "pages-aa.pickle.tmp123"
+    leftover.write_bytes(b"x")
+    os.utime(leftover, (1000, 1000))
+    kept = cache / "profiles-new"
+    (kept / "bucket-00.pickle.tmp456").parent.mkdir()
+    (kept / "bucket-00.pickle.tmp456").write_bytes(b"x")
+    os.utime(kept / "bucket-00.pickle.tmp456", (1000, 1000))
+    _prune(kept)
+    assert sorted(path.name for path in cache.glob("profiles-*")) == [
+        "profiles-03", "profiles-04.pickle", "profiles-05", "profiles-06.pickle", "profiles-07", "profiles-08.pickle",
+        "profiles-09", "profiles-new"]
+    assert not list(kept.iterdir()) and leftover.exists()  # another kind's leftovers are its own to clean
+    (cache / "pages-bb.pickle").write_bytes(b"x")
+    _prune(cache / "pages-bb.pickle")
+    assert not leftover.exists()
