@@ -14,7 +14,7 @@ import re
 
 from .charts import bar_chart, describe
 from .config import Plan, Project
-from .model import Page, Urls, profile_detail
+from .model import Page, Shared, Urls, profile_detail
 from .reports import (
     BELOW,
     DEFAULT_ORDER,
@@ -158,7 +158,7 @@ def demote_headings(html: str, levels: int) -> str:
 def _yearbook_entry(profile: Profile, plan, project: Project, urls: Urls, details: dict[int, dict]) -> dict:
     shared = details.get(id(profile))
     # The profile page's detail without its photo (the yearbook prints none), or made here.
-    detail = {**shared, "photo": None} if shared is not None else profile_detail(profile, plan, project, urls)
+    detail = Shared(shared, photo=None) if shared is not None else profile_detail(profile, plan, project, urls)
     detail["anchor"] = f"dien-hinh-{profile.slug}"
     detail["body_html"] = demote_headings(detail["body_html"], 2)
     photo = detail.get("photo")

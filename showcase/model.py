@@ -25,6 +25,15 @@ TAXONOMIES = ("field", "unit", "year", "kind")
 TAXONOMY_TITLES = {"field": "Lĩnh vực", "unit": "Phòng, đơn vị", "year": "Năm", "kind": "Loại điển hình"}
 
 
+class Shared(dict):
+    """A dict that the contexts of many pages hold, the same object in each: a profile's card (on its
+    listings and on its neighbours' pages), its detail, its yearbook entry (in every yearbook of its
+    year). The render key digests it once per process instead of once per page that holds it
+    (render.render_key), so it must be complete before it is handed to a page and not changed after."""
+
+    __slots__ = ("digest",)
+
+
 @dataclass
 class Page:
     url: str  # path from the domain root, ending in "/" (or a file name for 404)
@@ -90,7 +99,7 @@ def name_collation(profile: Profile, plan: Plan) -> tuple:
 def profile_card(profile: Profile, plan: Plan, project: Project, urls: Urls) -> dict:
     """What any listing shows about a profile."""
     unit = project.units[profile.unit]
-    return {
+    return Shared({
         "name": profile.name,
         "url": urls.profile(profile.slug),
         "kind": profile.kind,
@@ -109,7 +118,7 @@ def profile_card(profile: Profile, plan: Plan, project: Project, urls: Urls) -> 
         "draft": profile.draft,
         "search_text": profile.search_name or fold(f"{profile.name} {unit.name}"),
         "stage_label": plan.stages[profile.stage].label if profile.stage in plan.stages else None,
-    }
+    })
 
 
 def is_published(profile: Profile, include_drafts: bool) -> bool:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from .cache import content_key
 from .linkcheck import distinct_targets
-from .model import Page
+from .model import Page, Shared
 from .parallel import parallel_map
 
 
@@ -146,19 +146,49 @@ def _render_span(state: tuple, span: tuple[int, int]) -> list[tuple]:
 def render_key(page: Page, environment_key: str) -> str:
     """What a page's bytes depend on: the environment (templates, assets, code) and its own template,
     path and context. The context is pickled whole: same bytes, same page (contexts are built the same
-    way on every run, so equal inputs pickle equally, whatever the hash seed; tested).
+    way on every run, so equal inputs pickle equally, whatever the hash seed; tested). A `Shared` dict
+    in it (a card, a detail, a yearbook entry) is pickled as the digest of its own pickle, made once
+    per process: a yearbook holds thousands of entries twice (in order and by field), and the same
+    entries are in every yearbook of their years.
 
     Pickled without its memo ("fast" mode): with it, a string met twice is written once if both are
     the same object, and which strings are the same object depends on how the profiles were loaded
     (analysed in this process, sent back by a worker, or read from the cache in buckets), so the
-    yearbooks of a build that analysed in this process had other keys in the next one and were made again. Contexts are
-    trees (no cycles), which fast mode requires; it writes ≈ 1.7× the bytes."""
+    yearbooks of a build that analysed in this process had other keys in the next one and were made
+    again. Contexts are trees (no cycles), which fast mode requires."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{environment_key}\0{page.template}\0{page.output_path}\0".encode())
-    pickler = pickle.Pickler(_DigestWriter(digest), protocol=5)
-    pickler.fast = True
-    pickler.dump(page.context)
+    _digest_into(digest, page.context)
     return digest.hexdigest()
+
+
+def _digest_into(digest, value) -> None:
+    pickler = _KeyPickler(_DigestWriter(digest), protocol=5)
+    pickler.fast = True
+    pickler.dump(value)
+
+
+def _shared_digest(shared: Shared) -> str:
+    try:
+        return shared.digest
+    except AttributeError:
+        digest = hashlib.blake2b(digest_size=20)
+        _digest_into(digest, dict(shared))  # a plain copy: the pickler would hand `shared` back here
+        shared.digest = digest.hexdigest()
+        return shared.digest
+
+
+def _shared(digest: str) -> None:
+    """What a `Shared` dict stands for in a render key's pickle (never unpickled: the name is written)."""
+
+
+class _KeyPickler(pickle.Pickler):
+    # Called by the C pickler only for objects that are not of a built-in type, so plain dicts, lists
+    # and strings stay on its fast path.
+    def reducer_override(self, obj):
+        if type(obj) is Shared:
+            return _shared, (_shared_digest(obj),)
+        return NotImplemented
 
 
 class _DigestWriter:

@@ -215,6 +215,44 @@ def test_render_keys_do_not_depend_on_how_the_profiles_were_loaded(scratch, tmp_
     assert keys(pipeline.load_content(content, project, cache_dir=cache, jobs=1)) == fresh
 
 
+def test_a_shared_card_or_entry_changes_the_key_of_every_page_showing_it_and_of_no_other(scratch, tmp_path):
+    """Cards, details and yearbook entries enter a page's key as a digest made once per process: after
+    an edit of one profile, the pages whose keys change must be exactly those whose context, pickled
+    whole as plain data, changed (its listings, its neighbours' pages, the yearbooks of its year)."""
+    import pickle
+
+    from showcase.render import render_key
+
+    content = generate(tmp_path / "content", 60, seed=8, project=load_project(scratch))
+    project = load_project(scratch)
+    edited = sorted(content.rglob("ho-so-*.md"))[7]
+
+    def plain(value):
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(item) for item in value]
+        return value
+
+    def pages():
+        model = pipeline.site_model(pipeline.load_content(content, project, cache_dir=None, jobs=1), project,
+                                    include_drafts=False)
+        return {page.output_path: (render_key(page, model.environment_key), pickle.dumps(plain(page.context)))
+                for page in model.pages}
+
+    before = pages()
+    text = edited.read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    edited.write_text("---\nsummary: Tóm tắt đã sửa.\n" + re.sub(r"(?m)^summary: .*\n", "", text[4:]), encoding="utf-8")
+    after = pages()
+    assert before.keys() == after.keys()
+    changed_contexts = {path for path in after if after[path][1] != before[path][1]}
+    changed_keys = {path for path in after if after[path][0] != before[path][0]}
+    assert changed_keys == changed_contexts
+    assert any("/ho-so/" in path for path in changed_keys) and any("nam/" in path for path in changed_keys)
+    assert any("ky-yeu" in path for path in changed_keys), sorted(changed_keys)
+
+
 def test_an_output_folder_restored_from_a_build_cache_is_kept_not_rendered_again(scratch, tmp_path, monkeypatch):
     """Netlify's build cache restores public/ as copies (new inodes and times): the pages are checked
     by their bytes and kept; a copy whose bytes differ at the same size is made again."""
