@@ -397,7 +397,8 @@ def publish_changed(files: OutputFiles, out_dir: Path, manifest: PageManifest, b
         same = set(unchanged)
         changed = [path for path in files if path not in same]
         spooled = {path: os.fspath(source) for path in changed if (source := files.spooled_file(path)) is not None}
-        write_tree(files.only(path for path in changed if path not in spooled), out_dir, unchanged, spooled)
+        inodes = {path: signature[2] for path in unchanged if (signature := published.get(path)) is not None}
+        write_tree(files.only(path for path in changed if path not in spooled), out_dir, unchanged, spooled, inodes)
         timings.mark(f"published: {len(changed)} files written or linked, {len(unchanged)} kept")
         # A kept file is the published one, hard-linked: same inode, size and mtime (a copy, where links
         # fail, gets another inode and is only written again next time).

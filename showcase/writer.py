@@ -147,11 +147,12 @@ def _keep(source: str, target: str) -> None:
 
 
 def write_tree(files: Mapping[str, bytes], out_dir: Path, unchanged: Iterable[str] = (),
-               linked: Mapping[str, str] | None = None) -> None:
+               linked: Mapping[str, str] | None = None, published_inodes: Mapping[str, int] | None = None) -> None:
     """Write `files` (posix path → bytes) plus the `unchanged` paths of the current output (same bytes,
     hard-linked, not rewritten) plus the `linked` ones (posix path → a file on the same disk holding its
     bytes, e.g. a page spooled by a render worker: hard-linked, not copied) as the whole content of
-    `out_dir`, atomically."""
+    `out_dir`, atomically. `published_inodes`: the inode of each unchanged file as this build listed the
+    output (cache.file_signatures), which spares a stat per file; a path missing from it is looked up."""
     unchanged, linked = list(unchanged), dict(linked or {})
     unsafe = sorted(relative for relative in [*files, *unchanged, *linked] if not _safe_relative(relative))
     if unsafe:
@@ -159,16 +160,17 @@ def write_tree(files: Mapping[str, bytes], out_dir: Path, unchanged: Iterable[st
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(out_dir):
-        _write_locked(files, out_dir, unchanged, linked)
+        _write_locked(files, out_dir, unchanged, linked, published_inodes or {})
 
 
-def _write_locked(files: Mapping[str, bytes], out_dir: Path, unchanged: list[str], linked: dict[str, str]) -> None:
+def _write_locked(files: Mapping[str, bytes], out_dir: Path, unchanged: list[str], linked: dict[str, str],
+                  published_inodes: Mapping[str, int]) -> None:
     clean_stale_staging(out_dir)
     spare = spare_dir(out_dir)
     reuse = out_dir.is_dir() and spare.is_dir() and not spare.is_symlink()
     staging = spare if reuse else Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     try:
-        _fill(os.fspath(staging), files, os.fspath(out_dir), unchanged, linked, reuse)
+        _fill(os.fspath(staging), files, os.fspath(out_dir), unchanged, linked, reuse, published_inodes)
         os.chmod(staging, 0o755)
         if not out_dir.exists():
             os.rename(staging, out_dir)
@@ -190,7 +192,7 @@ def _write_locked(files: Mapping[str, bytes], out_dir: Path, unchanged: list[str
 
 
 def _fill(root: str, files: Mapping[str, bytes], live: str, unchanged: list[str], linked: dict[str, str],
-          reuse: bool) -> None:
+          reuse: bool, published_inodes: Mapping[str, int]) -> None:
     """Make `root` hold exactly `files`, hard links to the `unchanged` files of `live` and to the
     `linked` files."""
     wanted = set(files).union(unchanged, linked)
@@ -200,40 +202,34 @@ def _fill(root: str, files: Mapping[str, bytes], live: str, unchanged: list[str]
         while folder not in folders:
             folders.add(folder)
             folder = folder.rpartition("/")[0]
-    if reuse:
-        _remove_unwanted(root, wanted, folders)
-    for folder in sorted(folders):  # a parent sorts before its children
-        if folder:
-            try:
-                os.mkdir(f"{root}/{folder}")
-            except FileExistsError:
-                if not os.path.isdir(f"{root}/{folder}") or os.path.islink(f"{root}/{folder}"):
-                    os.unlink(f"{root}/{folder}")
-                    os.mkdir(f"{root}/{folder}")
+    # In a reused spare, what is already there: the inode of each wanted file as its folder lists it,
+    # and the folders, so that 24,000 unchanged files and 14,000 folders cost no system call each.
+    present, present_folders = _keep_wanted(root, wanted, folders) if reuse else ({}, {""})
+    for folder in sorted(folders - present_folders):  # a parent sorts before its children
+        os.mkdir(f"{root}/{folder}")
     stamp = _source_date()
     for relative in sorted(files):
         target = f"{root}/{relative}"
-        if reuse and os.path.lexists(target):
+        if relative in present:
             os.unlink(target)  # it may be a hard link to the published file: never write through it
         _write_file(target, files[relative])
         if stamp is not None:
             os.utime(target, (stamp, stamp))
     for relative, source in linked.items():
         target = f"{root}/{relative}"
-        if reuse and os.path.lexists(target):
+        if relative in present:
             os.unlink(target)
         _keep(source, target)
         if stamp is not None:
             os.utime(target, (stamp, stamp))
     for relative in unchanged:
         target, source = f"{root}/{relative}", f"{live}/{relative}"
-        if reuse:
-            try:
-                if os.lstat(target).st_ino == os.stat(source).st_ino:
-                    continue  # already the published file itself
-                os.unlink(target)
-            except FileNotFoundError:
-                pass
+        found = present.get(relative)
+        if found is not None:
+            inode = published_inodes.get(relative)
+            if found == (inode if inode is not None else os.stat(source).st_ino):
+                continue  # already the published file itself
+            os.unlink(target)
         _keep(source, target)
 
 
@@ -242,16 +238,27 @@ def _write_file(path: str, data: bytes) -> None:
         handle.write(data)
 
 
-def _remove_unwanted(root: str, wanted: set[str], folders: set[str]) -> None:
-    """Delete from the spare every file and folder the new site does not have."""
-    for directory, subdirs, names in os.walk(root, topdown=False):
-        prefix = directory[len(root) + 1:] + "/" if directory != root else ""  # os.walk joins onto `root` as given
-        for name in names:
-            if prefix + name not in wanted:
-                os.unlink(f"{directory}/{name}")
-        for name in subdirs:
-            path = f"{directory}/{name}"
-            if os.path.islink(path):
-                os.unlink(path)
-            elif prefix + name not in folders:
-                shutil.rmtree(path, ignore_errors=True)
+def _keep_wanted(root: str, wanted: set[str], folders: set[str]) -> tuple[dict[str, int], set[str]]:
+    """Delete from the spare every file and folder the new site does not have, and every symbolic link;
+    return the inode of each file left (from its folder's listing: no stat) and the folders left."""
+    present: dict[str, int] = {}
+    present_folders = {""}
+    pending = [("", root)]
+    while pending:
+        prefix, directory = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_symlink():
+                    os.unlink(entry.path)
+                elif entry.is_dir(follow_symlinks=False):
+                    if relative in folders:
+                        present_folders.add(relative)
+                        pending.append((relative + "/", entry.path))
+                    else:
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                elif relative in wanted:
+                    present[relative] = entry.inode()
+                else:
+                    os.unlink(entry.path)
+    return present, present_folders

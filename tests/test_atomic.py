@@ -196,3 +196,38 @@ def test_a_spare_older_than_the_site_before_is_made_anew(tmp_path):
     spare = writer.spare_dir(out)
     assert (spare / "b.txt").stat().st_ino == (out / "b.txt").stat().st_ino and (spare / "a/index.html").read_bytes() == b"3"
     assert not writer.needs_spare(out) and debris(out) == []
+
+
+def test_a_spare_tampered_with_is_made_exactly_the_new_site(tmp_path):
+    """The spare is checked from its folders' listings, not trusted: a copy where the published file's
+    hard link was, a symbolic link, a folder where a file goes and a file where a folder goes, stale
+    files and folders all end as the new site, with every unchanged file the published one itself."""
+    out = tmp_path / "public"
+    site = {"a/index.html": b"a1", "b.txt": b"b1", "c/d/e.txt": b"e1", "f/index.html": b"f1", "g.txt": b"g1"}
+    writer.write_tree(site, out)
+    writer.prepare_spare(out)
+    spare = writer.spare_dir(out)
+    (spare / "a/index.html").unlink()
+    (spare / "a/index.html").write_bytes(b"a1")  # same bytes, another inode
+    (spare / "g.txt").unlink()
+    (spare / "g.txt").symlink_to(out / "g.txt")
+    (spare / "b.txt").unlink()
+    (spare / "b.txt").mkdir()
+    (spare / "b.txt" / "inside").write_bytes(b"x")
+    shutil.rmtree(spare / "c")
+    (spare / "c").write_bytes(b"not a folder")
+    (spare / "old" / "deep").mkdir(parents=True)
+    (spare / "old" / "deep" / "x.html").write_bytes(b"old")
+    (spare / "stale.txt").write_bytes(b"old")
+    before = {name: (out / name).stat().st_ino for name in site}
+    unchanged = ["a/index.html", "b.txt", "c/d/e.txt", "g.txt"]
+    # One inode given (as the build listed the output), the others looked up.
+    writer.write_tree({"f/index.html": b"f2", "h/i.txt": b"i2"}, out, unchanged,
+                      published_inodes={"a/index.html": before["a/index.html"]})
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert files == {"a/index.html": b"a1", "b.txt": b"b1", "c/d/e.txt": b"e1", "g.txt": b"g1",
+                     "f/index.html": b"f2", "h/i.txt": b"i2"}
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()) == ["a", "c", "c/d", "f", "h"]
+    assert not any(p.is_symlink() for p in out.rglob("*"))
+    assert all((out / name).stat().st_ino == before[name] for name in unchanged)
+    assert debris(out) == []
