@@ -25,6 +25,7 @@ import pickle
 import shutil
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -382,15 +383,27 @@ class BuildStamp:
         """What the last build reported, if its inputs and its output are both exactly as it left them."""
         if not self.stored or self.stored.get("inputs") != input_key:
             return None
-        if snapshot_key(out_dir)[0] != self.stored.get("output"):
+        if output_key(file_signatures(out_dir)) != self.stored.get("output"):
             return None
         return self.stored.get("report")
 
-    def record(self, input_key: str, newest_input_ns: int, started_ns: int, out_dir: Path, report) -> None:
+    def record(self, input_key: str, newest_input_ns: int, started_ns: int, out_dir: Path, report,
+               output: Mapping[str, tuple | None] | None = None) -> None:
+        """`output`: the output's files and stats as the build published them (PageManifest's record),
+        which spares listing 24,000 files again; listed here when not given."""
         if self.path is None:
             return
         if newest_input_ns >= started_ns - RACY_NS or newest_input_ns > time.time_ns():
             self.stored = {}  # too fresh to trust its stat: the next build checks by content instead
         else:
-            self.stored = {"inputs": input_key, "output": snapshot_key(out_dir)[0], "report": report}
+            listed = output if output is not None else file_signatures(out_dir)
+            self.stored = {"inputs": input_key, "output": output_key(listed), "report": report}
         _save(self.path, self.owner, self.stored)
+
+
+def output_key(signatures: Mapping[str, tuple | None]) -> str:
+    """A hash of an output folder's files and their stats (file_signatures), in name order."""
+    digest = hashlib.blake2b(digest_size=20)
+    for path in sorted(signatures):
+        digest.update(f"{path}\0{signatures[path]}\n".encode())
+    return digest.hexdigest()

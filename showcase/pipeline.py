@@ -384,9 +384,10 @@ def file_keys(files: OutputFiles, only_html: bool = False) -> dict[str, str]:
 
 @without_collection
 def publish_changed(files: OutputFiles, out_dir: Path, manifest: PageManifest, build_key: str, pages: int,
-                    links: dict | None = None, hashed: dict[str, str] | None = None) -> None:
+                    links: dict | None = None, hashed: dict[str, str] | None = None) -> dict[str, tuple | None]:
     """Write only files whose bytes changed: the others are hard-linked from the published folder into
-    the staging folder, then the atomic swap as always; nothing at all when no byte changed."""
+    the staging folder, then the atomic swap as always; nothing at all when no byte changed. Returns
+    each published file's stat signature, as recorded in the manifest."""
     hashed = hashed or {}
     keys = {path: hashed.get(path) or files.known_key(path) or content_key(files[path]) for path in files}
     published = files.published_signatures if files.published_signatures is not None else file_signatures(out_dir)
@@ -406,6 +407,7 @@ def publish_changed(files: OutputFiles, out_dir: Path, manifest: PageManifest, b
                      **{path: stat_signature(out_dir / path) for path in changed}}
     manifest.record(out_dir, keys, build_key, pages, links, files.render_keys, published)
     timings.mark("output manifest saved")
+    return published
 
 
 def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bool,
@@ -485,8 +487,8 @@ def _render_check_publish(result: ContentResult, project: Project, include_draft
     if result.errors:  # a photo that passed the check but could not be encoded, a broken link, a bad setting, no index
         return result, 0
     files.update(bundle)
-    publish_changed(files, out_dir, manifest, build_key, len(pages), links, page_keys)
-    freshness.record(out_dir, result.diagnostics, result.files, result.profile_count, len(pages))
+    published = publish_changed(files, out_dir, manifest, build_key, len(pages), links, page_keys)
+    freshness.record(out_dir, result.diagnostics, result.files, result.profile_count, len(pages), published)
     timings.mark("build stamp saved")
     if keep_model is not None:
         keep_model(model)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,8 +42,10 @@ class Freshness:
     started_ns: int
     report: tuple | None  # (diagnostics, files, profiles, pages) of the last build, when still current
 
-    def record(self, out_dir: Path, diagnostics: list, files: int, profiles: int, pages: int) -> None:
-        self.stamp.record(self.input_key, self.newest_input_ns, self.started_ns, out_dir, (diagnostics, files, profiles, pages))
+    def record(self, out_dir: Path, diagnostics: list, files: int, profiles: int, pages: int,
+               output: Mapping[str, tuple | None] | None = None) -> None:
+        self.stamp.record(self.input_key, self.newest_input_ns, self.started_ns, out_dir, (diagnostics, files, profiles, pages),
+                          output)
 
 
 def check(content_dir: Path, out_dir: Path, project: Project, include_drafts: bool, preview: bool,

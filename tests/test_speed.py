@@ -149,6 +149,9 @@ def test_unchanged_build_answers_from_the_stamp_without_reading(scratch, tmp_pat
     changed, _ = build()
     assert changed.published_count is None and len(changed.profiles) == 6
     assert tree(out) == cold(content, scratch, tmp_path / "reference-edit")
+    # The stamp of a build that updated the spare tree records the output as published (not listed
+    # again): the next build finds it exact.
+    assert build()[0].published_count == 6
 
     (out / sorted(tree(out))[0]).write_bytes(b"damaged")  # the output was touched: rebuilt, not trusted
     repaired, _ = build()
