@@ -174,14 +174,24 @@ def check_links_cached(files: dict[str, bytes], prefix: str = "/", keys: dict[st
     diagnostics = []
     targets_of: dict[str, tuple] = {}
     known = known or {}
-    for page in sorted(files):
-        if not page.endswith(".html"):
-            continue
+    pages = sorted(page for page in files if page.endswith(".html"))
+    listed: dict[str, tuple | None] = {}
+    for page in pages:
         key = keys.get(page) if keys else None
         targets = known.get(key) if key is not None else None
         if targets is None and scanned:
             targets = scanned.get(page)
-        if targets is not None and all(_resolves(target, files) for target in targets):
+        listed[page] = targets
+    # Most targets are on thousands of pages (the navigation, the cards): each is looked up once.
+    distinct: set[str] = set()
+    for targets in listed.values():
+        if targets is not None:
+            distinct.update(targets)
+    unresolved = {target for target in distinct if not _resolves(target, files)}
+    for page in pages:
+        key = keys.get(page) if keys else None
+        targets = listed[page]
+        if targets is not None and unresolved.isdisjoint(targets):
             if key is not None:
                 targets_of[key] = targets
             continue
