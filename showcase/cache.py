@@ -258,6 +258,19 @@ def content_key(data: bytes) -> str:
     return _hash(b"file", data)
 
 
+def content_key_of_file(path: Path, size: int) -> str:
+    """content_key of the `size` bytes in the file at `path`, read a piece at a time (a yearbook of a
+    large site is hundreds of megabytes)."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(len(b"file").to_bytes(8, "little"))
+    digest.update(b"file")
+    digest.update(size.to_bytes(8, "little"))
+    with open(path, "rb") as handle:
+        while piece := handle.read(1 << 20):
+            digest.update(piece)
+    return digest.hexdigest()
+
+
 @dataclass
 class PageManifest:
     """What the last build published in one output folder: path → (key, stat signature)."""

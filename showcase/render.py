@@ -15,7 +15,7 @@ import jinja2
 from jinja2 import meta
 from markupsafe import Markup
 
-from .cache import content_key
+from .cache import content_key, content_key_of_file
 from .linkcheck import distinct_targets
 from .model import Page, Shared
 from .parallel import parallel_map
@@ -132,6 +132,11 @@ RENDER_NICENESS = 5
 # through a pipe, held by the main process and written by it: every page, so the main process holds
 # no page at all (memory) and the writes are spread across the cores.
 SPOOL_MIN = 0
+# Pages of at least this many characters (the yearbooks of a large site, up to 233 MB at 50,000
+# profiles) are encoded and written in pieces and hashed from the file, instead of being encoded
+# whole: the render worker that makes them is the build's largest process.
+STREAM_MIN = 4 << 20
+STREAM_PIECE = 1 << 20
 
 
 def _render_state(pages: list[Page], environment: jinja2.Environment, environment_key: str,
@@ -149,15 +154,36 @@ def _render_span(state: tuple, span: tuple[int, int]) -> list[tuple]:
             done.append((key, None, None, None))
             continue
         html = environment.get_template(page.template).render(page=page, **page.context)
-        data = html.encode("utf-8")
         # The link check's scan and the content hash, made here, across the cores, while the page is at hand.
-        targets, digest = distinct_targets(page.output_path, html, prefix), content_key(data)
+        targets = distinct_targets(page.output_path, html, prefix)
+        if spool_dir is not None and len(html) >= STREAM_MIN:
+            spooled = _spool_path(spool_dir, page)
+            done.append((key, spooled, targets, content_key_of_file(spooled, _write_in_pieces(html, spooled))))
+            continue
+        data = html.encode("utf-8")
+        digest = content_key(data)
         if spool_dir is not None and len(data) >= SPOOL_MIN:
-            spooled = Path(spool_dir) / (hashlib.blake2b(page.output_path.encode(), digest_size=16).hexdigest() + ".html")
+            spooled = _spool_path(spool_dir, page)
             spooled.write_bytes(data)
             data = spooled
         done.append((key, data, targets, digest))
     return done
+
+
+def _spool_path(spool_dir: str, page: Page) -> Path:
+    return Path(spool_dir) / (hashlib.blake2b(page.output_path.encode(), digest_size=16).hexdigest() + ".html")
+
+
+def _write_in_pieces(html: str, path: Path) -> int:
+    """Write `html` as UTF-8 a piece at a time, so that its bytes are never all in memory beside the
+    text; the number of bytes written."""
+    size = 0
+    with open(path, "wb") as handle:
+        for start in range(0, len(html), STREAM_PIECE):
+            piece = html[start:start + STREAM_PIECE].encode("utf-8")
+            handle.write(piece)
+            size += len(piece)
+    return size
 
 
 def render_key(page: Page, environment_key: str) -> str:
