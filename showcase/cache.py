@@ -41,9 +41,14 @@ def _hash(*parts: str | bytes) -> str:
     digest = hashlib.blake2b(digest_size=20)
     for part in parts:
         data = part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass")
-        digest.update(len(data).to_bytes(8, "little"))
+        _start_part(digest, len(data))
         digest.update(data)
     return digest.hexdigest()
+
+
+def _start_part(digest, size: int) -> None:
+    """Each part is preceded by its length, so that no two lists of parts hash alike."""
+    digest.update(size.to_bytes(8, "little"))
 
 
 # Libraries whose version changes the bytes we publish or what we report: templates, Markdown,
@@ -262,9 +267,9 @@ def content_key_of_file(path: Path, size: int) -> str:
     """content_key of the `size` bytes in the file at `path`, read a piece at a time (a yearbook of a
     large site is hundreds of megabytes)."""
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(len(b"file").to_bytes(8, "little"))
+    _start_part(digest, len(b"file"))
     digest.update(b"file")
-    digest.update(size.to_bytes(8, "little"))
+    _start_part(digest, size)
     with open(path, "rb") as handle:
         while piece := handle.read(1 << 20):
             digest.update(piece)

@@ -175,22 +175,21 @@ def check_links_cached(files: dict[str, bytes], prefix: str = "/", keys: dict[st
     targets_of: dict[str, tuple] = {}
     known = known or {}
     pages = sorted(page for page in files if page.endswith(".html"))
-    listed: dict[str, tuple | None] = {}
+    listed: dict[str, tuple[str | None, tuple | None]] = {}  # page → (content key, known targets)
     for page in pages:
         key = keys.get(page) if keys else None
         targets = known.get(key) if key is not None else None
         if targets is None and scanned:
             targets = scanned.get(page)
-        listed[page] = targets
+        listed[page] = key, targets
     # Most targets are on thousands of pages (the navigation, the cards): each is looked up once.
     distinct: set[str] = set()
-    for targets in listed.values():
+    for _, targets in listed.values():
         if targets is not None:
             distinct.update(targets)
     unresolved = {target for target in distinct if not _resolves(target, files)}
     for page in pages:
-        key = keys.get(page) if keys else None
-        targets = listed[page]
+        key, targets = listed[page]
         if targets is not None and unresolved.isdisjoint(targets):
             if key is not None:
                 targets_of[key] = targets

@@ -24,14 +24,16 @@ def _process_start() -> float:
             booted = next(int(line.split()[1]) for line in handle if line.startswith(b"btime "))
         return booted + started_ticks / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError, StopIteration):
-        return time.time()
+        return _IMPORTED
 
 
-_STARTED = _process_start()
+_IMPORTED = time.time()
+_started: list[float] = []  # found when enabled, so that a build without timings reads nothing
 
 
 def enable_from(environ: os._Environ | dict) -> None:
     if environ.get("SHOWCASE_TIMINGS", "") not in ("", "0") and not _log.handlers:
+        _started[:] = [_process_start()]
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("[%(processName)s] %(message)s"))
         _log.addHandler(handler)
@@ -41,4 +43,4 @@ def enable_from(environ: os._Environ | dict) -> None:
 
 def mark(stage: str) -> None:
     if _log.isEnabledFor(logging.INFO):
-        _log.info("%8.3f s  %s", time.time() - _STARTED, stage)
+        _log.info("%8.3f s  %s", time.time() - (_started[0] if _started else _IMPORTED), stage)
