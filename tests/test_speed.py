@@ -365,6 +365,27 @@ def test_a_new_day_reanalyses_only_the_consents_it_can_change(scratch, tmp_path,
     assert next_day.diagnostics == pipeline.load_content(content, project, cache_dir=None, jobs=1).diagnostics
 
 
+def test_the_output_listed_by_another_process_keeps_what_it_lists(scratch, tmp_path, monkeypatch):
+    """A large output folder is listed by a forked process while the site model is built: the listing
+    is file_signatures' own, and an edit built with it keeps (hard-links, same inode) the pages it did
+    not change and publishes what a cold build does."""
+    from showcase.cache import file_signatures
+
+    content = generate(tmp_path / "content", 20, seed=5, project=load_project(scratch))
+    cache, out, project = tmp_path / "cache", tmp_path / "public", load_project(scratch)
+    pipeline.build(content, out, project, include_drafts=False, cache_dir=cache, jobs=1)
+    monkeypatch.setattr(pipeline, "LISTING_APART_MIN", 0)
+    with pipeline.listed_in_background(out.resolve(), 1) as listing:
+        assert listing() == file_signatures(out.resolve()) != {}
+    before = {path: path.stat().st_ino for path in out.rglob("*.html")}
+    edited = sorted(content.rglob("ho-so-*.md"))[2]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nMột câu thêm.\n", encoding="utf-8")
+    result, _ = pipeline.build(content, out, project, include_drafts=False, cache_dir=cache, jobs=1)
+    assert not result.errors and tree(out) == cold(content, scratch, tmp_path / "reference")
+    kept = [path for path, inode in before.items() if path.exists() and path.stat().st_ino == inode]
+    assert len(kept) > len(before) // 2
+
+
 def test_spooled_pages_publish_the_same_bytes_and_leave_nothing(scratch, tmp_path, monkeypatch):
     """Render workers write every page to a spool folder, linked into the new tree when published: the
     output is the same as with pages sent back and written by the main process, in serial and in
