@@ -24,8 +24,8 @@ from .reports import (
     counted,
     coverage,
     milestone_review,
-    order_profiles,
-    period_profiles,
+    period_in_order,
+    plan_in_order,
     year_status,
 )
 from .validate import Profile
@@ -115,8 +115,9 @@ def dashboard_pages(profiles: list[Profile], project: Project, common: dict, tod
                   _units_chart(table, shown_year, f"bieu-do-{plan.id}-don-vi", plan.quota_per_unit_per_year),
                   _field_chart(table, f"bieu-do-{plan.id}-linh-vuc")]
         milestones = []
+        ordered = plan_in_order(profiles, plan, order)
         for milestone in plan.milestones.values():
-            review = milestone_review(profiles, plan, milestone, project, order)
+            review = milestone_review(profiles, plan, milestone, project, order, ordered)
             milestones.append({**review["milestone"], "url": dash.milestone(milestone.id),
                                "yearbook_url": dash.yearbook(milestone.id), "count": review["count"],
                                "nominated_count": review["nominated_count"]})
@@ -132,13 +133,13 @@ def dashboard_pages(profiles: list[Profile], project: Project, common: dict, tod
                 "yearbook_url": dash.yearbook(milestone.id), "canonical": urls.absolute(dash.milestone(milestone.id)),
             }))
             pages.append(_yearbook_page(
-                profiles, project, plan, urls, dash, base, milestone.id, milestone.label,
+                ordered, project, plan, urls, dash, base, milestone.id, milestone.label,
                 milestone.covers_start, milestone.covers_end, order, yearbook_entries, details or {}))
         yearbooks = []
         for column in table["years"]:
             if column["count"] and year_status(column["year"], today) != "future":
                 yearbooks.append({"year": column["year"], "url": dash.yearbook(column["year"])})
-                pages.append(_yearbook_page(profiles, project, plan, urls, dash, base, column["year"],
+                pages.append(_yearbook_page(ordered, project, plan, urls, dash, base, column["year"],
                                             f"Năm {column['year']}", column["year"], column["year"], order, yearbook_entries,
                                             details or {}))
         plan_views.append({"plan": plan, "table": table, "charts": charts, "shown_year": shown_year,
@@ -167,11 +168,12 @@ def _yearbook_entry(profile: Profile, plan, project: Project, urls: Urls, detail
     return detail
 
 
-def _yearbook_page(profiles, project, plan, urls, dash, base, key, period_label, start, end, order, entries: dict,
+def _yearbook_page(ordered, project, plan, urls, dash, base, key, period_label, start, end, order, entries: dict,
                    page_details: dict) -> Page:
-    """`entries`: id(profile) → its yearbook entry, shared by the yearbooks of a build (a profile is in
-    its year's yearbook and in every milestone's that covers the year: made once, not three times)."""
-    members = order_profiles(period_profiles(profiles, plan, start, end), plan, order)
+    """`ordered`: the plan's profiles in order (reports.plan_in_order). `entries`: id(profile) → its
+    yearbook entry, shared by the yearbooks of a build (a profile is in its year's yearbook and in
+    every milestone's that covers the year: made once, not three times)."""
+    members = period_in_order(ordered, start, end)
     details = []
     for profile in members:
         if id(profile) not in entries:

@@ -126,8 +126,10 @@ def is_published(profile: Profile, include_drafts: bool) -> bool:
     return not profile.withdrawn and (include_drafts or not profile.draft)
 
 
-def profile_detail(profile: Profile, plan: Plan, project: Project, urls: Urls, photo: dict | None = None) -> dict:
-    card = profile_card(profile, plan, project, urls)
+def profile_detail(profile: Profile, plan: Plan, project: Project, urls: Urls, photo: dict | None = None,
+                   card: dict | None = None) -> dict:
+    """What the profile's page shows: its card (`card`, when already made) and the rest."""
+    card = Shared(card) if card is not None else profile_card(profile, plan, project, urls)
     criteria = plan.criteria
     card.update({
         "plan_id": plan.id,
@@ -281,7 +283,8 @@ def build_site(profiles: list[Profile], project: Project, intro: dict | None, in
     details: dict[int, dict] = {}
     for profile in published:
         plan = plans[profile.plan_id]
-        detail = details[id(profile)] = profile_detail(profile, plan, project, urls, (photos or {}).get(profile.rel_path))
+        detail = details[id(profile)] = profile_detail(profile, plan, project, urls, (photos or {}).get(profile.rel_path),
+                                                       cards[id(profile)])
         # islice: stop after 4 instead of walking every profile of the unit/field (O(n²) otherwise).
         related_profiles = list(islice((p for p in terms["unit"][profile.unit] if p is not profile), 4))
         related = [cards[id(p)] for p in related_profiles]

@@ -178,6 +178,17 @@ def period_profiles(profiles: list[Profile], plan: Plan, start: int, end: int) -
     return [p for p in counted(profiles) if p.plan_id == plan.id and start <= p.year <= end]
 
 
+def plan_in_order(profiles: list[Profile], plan: Plan, order: tuple[str, ...] = DEFAULT_ORDER) -> list[Profile]:
+    """The plan's profiles that count, all its years, in the configured order: sorted once, then cut
+    by period (period_in_order) for each milestone and yearbook instead of sorted again for each."""
+    return order_profiles([p for p in counted(profiles) if p.plan_id == plan.id], plan, order)
+
+
+def period_in_order(ordered: list[Profile], start: int, end: int) -> list[Profile]:
+    """order_profiles(period_profiles(…)) from plan_in_order(…): the same profiles in the same order."""
+    return [p for p in ordered if start <= p.year <= end]
+
+
 def funnel(members: list[Profile], plan: Plan) -> list[dict]:
     """How many exemplars reached each stage: reached = the profile's stage is that stage or a later one."""
     result = []
@@ -204,8 +215,10 @@ def group_nominated(entries: list[dict], plan: Plan) -> list[dict]:
 
 
 def milestone_review(profiles: list[Profile], plan: Plan, milestone: Milestone, project: Project,
-                     order: tuple[str, ...] = DEFAULT_ORDER) -> dict:
-    members = order_profiles(period_profiles(profiles, plan, milestone.covers_start, milestone.covers_end), plan, order)
+                     order: tuple[str, ...] = DEFAULT_ORDER, ordered: list[Profile] | None = None) -> dict:
+    """`ordered`: plan_in_order(profiles, plan, order), when the caller has it."""
+    ordered = ordered if ordered is not None else plan_in_order(profiles, plan, order)
+    members = period_in_order(ordered, milestone.covers_start, milestone.covers_end)
     entries = [exemplar_entry(p, plan, project, milestone) for p in members]
     nominated = [entry for entry in entries if entry["nominated"]]
     return {
