@@ -386,6 +386,34 @@ def test_the_output_listed_by_another_process_keeps_what_it_lists(scratch, tmp_p
     assert len(kept) > len(before) // 2
 
 
+def test_the_output_manifest_keeps_each_link_target_once(scratch, tmp_path, monkeypatch):
+    """Link targets found by the render workers come back with a copy of each string per batch of
+    pages; the manifest must hold one string per distinct target (pickled once), or at 10,000
+    profiles it is ten times larger, slower to load and save, and held by every build."""
+    from showcase.cache import PageManifest
+
+    content = generate(tmp_path / "content", 30, seed=6, project=load_project(scratch))
+    cache, out, project = tmp_path / "cache", tmp_path / "public", load_project(scratch)
+    monkeypatch.setenv("SHOWCASE_PARALLEL_MIN", "0")  # a pool even for a few pages
+
+    def build_and_count() -> tuple[int, int, int]:
+        result, _ = pipeline.build(content, out, project, include_drafts=False, cache_dir=cache, jobs=2)
+        assert not result.errors
+        links = PageManifest.open(cache, out.resolve()).links
+        targets = [target for page_targets in links.values() for target in page_targets]
+        assert len(links) > 50
+        return len({id(target) for target in targets}), len(set(targets)), len(targets)
+
+    objects, distinct, total = build_and_count()
+    assert objects == distinct < total // 5
+    # After an edit, the pages scanned again hold their own copies beside those loaded from the last
+    # manifest: a few more objects, never one a page.
+    edited = sorted(content.rglob("ho-so-*.md"))[1]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nMột câu thêm.\n", encoding="utf-8")
+    objects, distinct, total = build_and_count()
+    assert distinct <= objects < 2 * distinct < total // 2
+
+
 def test_spooled_pages_publish_the_same_bytes_and_leave_nothing(scratch, tmp_path, monkeypatch):
     """Render workers write every page to a spool folder, linked into the new tree when published: the
     output is the same as with pages sent back and written by the main process, in serial and in
