@@ -486,6 +486,7 @@ def _render_check_publish(result: ContentResult, project: Project, include_draft
                              freshness, jobs, spool, keep_model, model, published_listing)
 
 
+@without_collection
 def _render_model(result: ContentResult, project: Project, include_drafts: bool, today: datetime.date, preview: bool,
                   out_dir: Path, manifest: PageManifest, build_key: str, freshness: Freshness, jobs: int | None,
                   spool: str, keep_model: Callable[[SiteModel], None] | None, model: SiteModel,
