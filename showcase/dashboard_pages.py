@@ -190,4 +190,4 @@ def _yearbook_page(ordered, project, plan, urls, dash, base, key, period_label, 
         **base, "robots": "noindex", "page_title": f"Kỷ yếu điển hình tiên tiến – {period_label}",
         "period_label": period_label, "period": period, "plan": plan, "exemplars": details, "groups": groups,
         "grouped": grouped, "canonical": urls.absolute(dash.yearbook(key)),
-    })
+    }, group=f"yearbooks-{plan.id}")

@@ -39,6 +39,9 @@ class Page:
     url: str  # path from the domain root, ending in "/" (or a file name for 404)
     template: str
     context: dict = field(default_factory=dict)
+    # Pages with the same group are rendered by one worker, in one task: they share costly parts (a
+    # plan's yearbooks hold the same entries), which each worker digests and renders once.
+    group: str | None = None
 
     @property
     def output_path(self) -> str:

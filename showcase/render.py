@@ -146,30 +146,35 @@ def _render_state(pages: list[Page], environment: jinja2.Environment, environmen
     return pages, environment, environment_key, reusable, prefix, spool_dir
 
 
-def _render_span(state: tuple, span: tuple[int, int]) -> list[tuple]:
+def _render_span(state: tuple, span: tuple[int, ...]) -> list[tuple]:
     pages, environment, environment_key, reusable, prefix, spool_dir = state
     done = []
-    for index in range(*span):
+    for index in span:
         page = pages[index]
         key = render_key(page, environment_key)
         if reusable(page.output_path, key):
             done.append((key, None, None, None))
-            continue
-        html = environment.get_template(page.template).render(page=page, **page.context)
-        # The link check's scan and the content hash, made here, across the cores, while the page is at hand.
-        targets = distinct_targets(page.output_path, html, prefix)
-        if spool_dir is not None and len(html) >= STREAM_MIN:
-            spooled = _spool_path(spool_dir, page)
-            done.append((key, spooled, targets, content_key_of_file(spooled, _write_in_pieces(html, spooled))))
-            continue
-        data = html.encode("utf-8")
-        digest = content_key(data)
-        if spool_dir is not None and len(data) >= SPOOL_MIN:
-            spooled = _spool_path(spool_dir, page)
-            spooled.write_bytes(data)
-            data = spooled
-        done.append((key, data, targets, digest))
+        else:  # a function of its own: the page's text is freed before the next page is rendered
+            done.append((key, *_render_page(page, environment, prefix, spool_dir)))
     return done
+
+
+def _render_page(page: Page, environment: jinja2.Environment, prefix: str, spool_dir: str | None) -> tuple:
+    """(bytes or the spooled file, link targets, content key) of the page."""
+    html = environment.get_template(page.template).render(page=page, **page.context)
+    # The link check's scan and the content hash, made here, across the cores, while the page is at hand.
+    targets = distinct_targets(page.output_path, html, prefix)
+    if spool_dir is not None and len(html) >= STREAM_MIN:
+        spooled = _spool_path(spool_dir, page)
+        return spooled, targets, content_key_of_file(spooled, _write_in_pieces(html, spooled))
+    data = html.encode("utf-8")
+    del html
+    digest = content_key(data)
+    if spool_dir is not None and len(data) >= SPOOL_MIN:
+        spooled = _spool_path(spool_dir, page)
+        spooled.write_bytes(data)
+        return spooled, targets, digest
+    return data, targets, digest
 
 
 def _spool_path(spool_dir: str, page: Page) -> Path:
@@ -249,22 +254,33 @@ def page_cost(page: Page) -> float:
     return 1 + sum(len(value) for value in page.context.values() if isinstance(value, list | tuple)) / 10
 
 
-def _spans(pages: list[Page]) -> tuple[list[tuple[int, int]], list[float]]:
-    """Consecutive pages grouped into tasks of at most RENDER_SPAN pages and about SPAN_COST of work
-    (a very large page is a task of its own), with each task's cost."""
-    spans, costs = [], []
-    start, cost = 0, 0.0
+def _spans(pages: list[Page]) -> tuple[list[tuple[int, ...]], list[float]]:
+    """The pages' indexes in tasks, with each task's cost: consecutive pages, at most RENDER_SPAN of
+    them and about SPAN_COST of work (a very large page is a task of its own), except that the pages
+    of a group (model.Page.group) are one task, wherever they are. A plan's yearbooks hold the same
+    entries: in one worker, each entry is digested for the keys and rendered once, not once by each
+    worker that got one of the yearbooks (1 s of an edit's CPU at 10,000 profiles)."""
+    spans: list[list[int]] = []
+    costs: list[float] = []
+    groups: dict[str, int] = {}  # group → its task
+    filling = -1  # the task taking consecutive pages
     for index, page in enumerate(pages):
         weight = page_cost(page)
-        if index > start and (index - start >= RENDER_SPAN or cost + weight > SPAN_COST):
-            spans.append((start, index))
-            costs.append(cost)
-            start, cost = index, 0.0
-        cost += weight
-    if start < len(pages):
-        spans.append((start, len(pages)))
-        costs.append(cost)
-    return spans, costs
+        if page.group is not None:
+            if page.group not in groups:
+                groups[page.group] = len(spans)
+                spans.append([])
+                costs.append(0.0)
+            task = groups[page.group]
+        else:
+            if filling < 0 or len(spans[filling]) >= RENDER_SPAN or costs[filling] + weight > SPAN_COST:
+                filling = len(spans)
+                spans.append([])
+                costs.append(0.0)
+            task = filling
+        spans[task].append(index)
+        costs[task] += weight
+    return [tuple(span) for span in spans], costs
 
 
 def render_or_keep(pages: list[Page], environment: jinja2.Environment, environment_key: str,
@@ -278,4 +294,8 @@ def render_or_keep(pages: list[Page], environment: jinja2.Environment, environme
     done = parallel_map(_render_span, spans, _render_state,
                         (pages, environment, environment_key, reusable, prefix, spool_dir), jobs=jobs,
                         threshold=RENDER_PARALLEL_MIN, costs=costs, niceness=RENDER_NICENESS)
-    return [item for chunk in done for item in chunk]
+    made: list = [None] * len(pages)
+    for span, chunk in zip(spans, done, strict=True):
+        for index, item in zip(span, chunk, strict=True):
+            made[index] = item
+    return made

@@ -601,6 +601,30 @@ def test_rendering_and_publishing_run_with_the_collector_paused(scratch, tmp_pat
     assert not result.errors and seen == [False] and gc.isenabled()
 
 
+def test_a_plans_yearbooks_are_one_render_task_and_every_page_is_in_one_task(scratch, tmp_path):
+    """Render tasks: consecutive pages, at most RENDER_SPAN and SPAN_COST each, except that a plan's
+    yearbooks (which hold the same entries) form one task wherever they are in the page list."""
+    from showcase import render
+
+    content = generate(tmp_path / "content", 60, seed=5, project=load_project(scratch))
+    project = load_project(scratch)
+    result = pipeline.load_content(content, project, cache_dir=None)
+    pages = pipeline.site_model(result, project, include_drafts=False).pages
+    spans, costs = render._spans(pages)
+    assert sorted(index for span in spans for index in span) == list(range(len(pages)))
+    yearbooks = {index for index, page in enumerate(pages) if page.template == "yearbook.html"}
+    assert len(yearbooks) > 2 and any(pages[index].template == "milestone.html"
+                                      for index in range(min(yearbooks), max(yearbooks)))  # not consecutive
+    assert yearbooks in [set(span) for span in spans]
+    others = [index for index in range(len(pages)) if index not in yearbooks]
+    for span, cost in zip(spans, costs, strict=True):
+        assert cost == sum(render.page_cost(pages[index]) for index in span)
+        if not set(span) & yearbooks:  # consecutive, leaving out the group's pages
+            first = others.index(span[0])
+            assert len(span) <= render.RENDER_SPAN and list(span) == others[first:first + len(span)]
+            assert len(span) == 1 or cost <= render.SPAN_COST
+
+
 def test_every_library_that_shapes_the_output_is_in_the_generator_version():
     """A new version of any runtime library but the preview server's must invalidate the caches (the
     Markdown engine was once missing from the list after it changed)."""
