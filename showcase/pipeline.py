@@ -34,7 +34,7 @@ from .markup import MarkdownRenderer
 from .metadata import json_ld
 from .model import Page, build_site, is_published, name_collation
 from .output import OutputFiles
-from .parallel import collector_paused, parallel_map, without_collection
+from .parallel import parallel_map, without_collection
 from .reader import as_date, read_profile
 from .render import fingerprint_assets, make_environment, render_or_keep, templates_holding
 from .search import SearchIndexError, build_index, page_shards, shard_threshold
@@ -416,6 +416,7 @@ def publish_changed(files: OutputFiles, out_dir: Path, manifest: PageManifest, b
     return published
 
 
+@without_collection
 def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bool,
           today: datetime.date | None = None, preview: bool = False,
           cache_dir: Path | None | object = _DEFAULT, jobs: int | None = None,
@@ -423,7 +424,10 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
           ) -> tuple[ContentResult, int]:
     """Validate, render, check links, then publish only if there is no error. Returns (result, pages written).
     `freshness`: the up-to-date check, when the caller already made it (uptodate.check); `keep_model`:
-    given the site model of a build that rendered and published (not of one that found nothing to do)."""
+    given the site model of a build that rendered and published (not of one that found nothing to do).
+    The garbage collector is paused for the whole build, not only in its stages that make the most
+    objects: each time it came back on between two stages, it walked everything the stage before had
+    made (0.15 s after loading 10,000 profiles; about 0.5 s of an edit in all)."""
     cache_dir = default_cache_dir(project) if cache_dir is _DEFAULT else cache_dir
     today = today or reference_date(os.environ, datetime.date.today())
     out_dir = out_dir.resolve()
@@ -437,8 +441,7 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
     build_key = hash_parts(result.source_key, str(include_drafts), str(preview), today.isoformat(), project.fingerprint,
                            generator_version(), os.environ.get("SOURCE_DATE_EPOCH", ""),
                            *(tree_version(folder) for folder in build_inputs(project)))
-    with collector_paused():
-        manifest = PageManifest.open(cache_dir, out_dir)
+    manifest = PageManifest.open(cache_dir, out_dir)
     timings.mark("output manifest loaded")
     if manifest.build_key == build_key and manifest.intact(out_dir):
         # Same inputs, output untouched: nothing to render or write (links were checked when it was made).
@@ -486,7 +489,6 @@ def _render_check_publish(result: ContentResult, project: Project, include_draft
                              freshness, jobs, spool, keep_model, model, published_listing)
 
 
-@without_collection
 def _render_model(result: ContentResult, project: Project, include_drafts: bool, today: datetime.date, preview: bool,
                   out_dir: Path, manifest: PageManifest, build_key: str, freshness: Freshness, jobs: int | None,
                   spool: str, keep_model: Callable[[SiteModel], None] | None, model: SiteModel,
