@@ -191,11 +191,12 @@ def period_in_order(ordered: list[Profile], start: int, end: int) -> list[Profil
 
 def funnel(members: list[Profile], plan: Plan) -> list[dict]:
     """How many exemplars reached each stage: reached = the profile's stage is that stage or a later one."""
+    at_stage = Counter(p.stage for p in members)  # counted once, not twice a stage
     result = []
     for stage in plan.stages.values():
-        reached = sum(1 for p in members if p.stage in plan.stages and plan.stages[p.stage].order >= stage.order)
-        current = sum(1 for p in members if p.stage == stage.id)
-        result.append({"id": stage.id, "label": stage.label, "order": stage.order, "reached": reached, "current": current})
+        reached = sum(count for at, count in at_stage.items() if at in plan.stages and plan.stages[at].order >= stage.order)
+        result.append({"id": stage.id, "label": stage.label, "order": stage.order, "reached": reached,
+                       "current": at_stage[stage.id]})
     return result
 
 
