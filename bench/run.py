@@ -73,6 +73,20 @@ def measure(command: list[str], cwd: Path) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
+def remove_output(out: Path) -> None:
+    """The output folder and what the generator keeps beside it (the spare tree of the site before,
+    staging and spool folders, the lock), so that each run's cold build and first edit start from
+    nothing, as the first run's do. Runs 2 and 3 used to find the spare of the run before's last
+    build, made for another output: the first edit then made a new spare and deleted the old one
+    (24,000 files) beside its own work (at 10,000 profiles, 10.8 s instead of 7.6 s by hand)."""
+    shutil.rmtree(out, ignore_errors=True)
+    for sibling in out.parent.glob(f".{out.name}.*"):
+        if sibling.is_dir() and not sibling.is_symlink():
+            shutil.rmtree(sibling, ignore_errors=True)
+        else:
+            sibling.unlink(missing_ok=True)
+
+
 def scratch_project(work: Path) -> Path:
     project = work / "project"
     if project.exists():
@@ -107,7 +121,7 @@ def bench_size(count: int, runs: int, work: Path, python: str, hugo: str, seed: 
         shutil.rmtree(work / "hugo-cache", ignore_errors=True)
         record("hugo_cold", [hugo, "--source", str(HERE / "hugo"), "--contentDir", str(content),
                              "--destination", str(hugo_out), "--cacheDir", str(work / "hugo-cache"), "--quiet", "--noBuildLock"])
-        shutil.rmtree(out, ignore_errors=True)
+        remove_output(out)
         shutil.rmtree(cache, ignore_errors=True)
         record("check_cold", check)
         shutil.rmtree(cache, ignore_errors=True)
