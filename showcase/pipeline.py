@@ -320,13 +320,13 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
                 published: tuple[Path, PageManifest] | None = None,
                 spool_dir: Path | None = None, model: SiteModel | None = None,
                 on_searchable: Callable[[OutputFiles, list[Page]], None] | None = None,
-                published_listing: Callable[[], dict] | None = None) -> tuple[list[Page], OutputFiles]:
+                published_signatures: dict | None = None) -> tuple[list[Page], OutputFiles]:
     """Every file of the site, with the host's `_headers` and `_redirects`. With `published` (the output
     folder and its manifest), a page whose render key is the one its published copy was made with, and
     whose copy is untouched, is kept instead of rendered; with `spool_dir`, very large pages are left
     there by the workers that render them (see output.OutputFiles). The pages the search indexes are
     made first and handed to `on_searchable`, so that indexing them overlaps with the other pages.
-    `published_listing`: gives file_signatures of the output folder, when the caller had it made."""
+    `published_signatures`: file_signatures of the output folder, when the caller had it made."""
     ancestors, _ = publish.frame_ancestors(project)
     model = model or site_model(result, project, include_drafts, today, preview)
     pages, environment = model.pages, model.environment
@@ -336,7 +336,7 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
     if published_dir is None:
         signatures = {}
     else:
-        signatures = published_listing() if published_listing is not None else file_signatures(published_dir)
+        signatures = published_signatures if published_signatures is not None else file_signatures(published_dir)
 
     def reusable(path: str, key: str) -> bool:
         entry = manifest.entries.get(path)
@@ -482,17 +482,10 @@ def listed_in_background(out_dir: Path, expected_files: int) -> Iterator[Callabl
 def _render_check_publish(result: ContentResult, project: Project, include_drafts: bool, today: datetime.date, preview: bool,
                           out_dir: Path, manifest: PageManifest, build_key: str, freshness: Freshness, jobs: int | None,
                           spool: str, keep_model: Callable[[SiteModel], None] | None) -> tuple[ContentResult, int]:
-    with listed_in_background(out_dir, len(manifest.entries)) as published_listing:
+    with listed_in_background(out_dir, len(manifest.entries)) as listing:
         model = site_model(result, project, include_drafts, today, preview)
         timings.mark("site model built")
-        return _render_model(result, project, include_drafts, today, preview, out_dir, manifest, build_key,
-                             freshness, jobs, spool, keep_model, model, published_listing)
-
-
-def _render_model(result: ContentResult, project: Project, include_drafts: bool, today: datetime.date, preview: bool,
-                  out_dir: Path, manifest: PageManifest, build_key: str, freshness: Freshness, jobs: int | None,
-                  spool: str, keep_model: Callable[[SiteModel], None] | None, model: SiteModel,
-                  published_listing: Callable[[], dict]) -> tuple[ContentResult, int]:
+        published_signatures = listing()
     # The search index (an external process, mostly) is made from the pages it indexes, rendered first,
     # while this process renders the others and checks the links; it joins the same files mapping
     # afterwards, so the atomic swap covers it.
@@ -506,7 +499,7 @@ def _render_model(result: ContentResult, project: Project, include_drafts: bool,
 
         pages, files = render_site(result, project, include_drafts, today, preview, published=(out_dir, manifest),
                                    spool_dir=Path(spool), model=model, on_searchable=index_search,
-                                   published_listing=published_listing)
+                                   published_signatures=published_signatures)
         page_keys = file_keys(files, only_html=True)
         # Pages whose bytes a previous build checked only have their link targets looked up again.
         broken, links = check_links_cached(files, project.site.prefix, page_keys, manifest.links, files.link_scans)
