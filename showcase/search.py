@@ -228,6 +228,18 @@ def run_pagefind(pages: Mapping[str, str], language: str, root: str | None = Non
     return run_pagefind(pages, language, None)
 
 
+# Pagefind's allocator (jemalloc, read under this name by the binary PyPI ships) keeps four arenas a
+# core by default. With one, a year of 2,000 profiles peaks at 470 MB instead of 570 and a year of
+# 10,000 at 2.43 GB instead of 2.64 (the largest process of a 50,000-profile build), in the same time.
+PAGEFIND_ALLOCATOR = ("_RJEM_MALLOC_CONF", "narenas:1")
+
+
+def pagefind_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment Pagefind runs in: this one, with one allocator arena unless the user set otherwise."""
+    name, value = PAGEFIND_ALLOCATOR
+    return {name: value, **environ}
+
+
 def _run_pagefind_in(pages: Mapping[str, str], language: str, root: str | None) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="showcase-pagefind-", dir=root) as work:
         site_dir, out_dir = Path(work) / "site", Path(work) / BUNDLE_DIR
@@ -240,7 +252,8 @@ def _run_pagefind_in(pages: Mapping[str, str], language: str, root: str | None) 
                 _empty_bundle(language, out_dir)
             command = [str(pagefind_binary()), "--site", str(site_dir), "--output-path", str(out_dir),
                        "--force-language", language, "--silent"]
-            done = subprocess.run(command, capture_output=True, check=False) if pages else None
+            done = subprocess.run(command, capture_output=True, check=False,
+                                  env=pagefind_environment(os.environ)) if pages else None
             timings.mark(f"pagefind ran on {len(pages)} pages")
         except Exception as error:  # noqa: BLE001 - the binary is missing or cannot start: a diagnostic, not a crash
             raise SearchIndexError(f"{type(error).__name__}: {error}") from error
