@@ -229,8 +229,8 @@ def run_pagefind(pages: Mapping[str, str], language: str, root: str | None = Non
 
 
 # Pagefind's allocator (jemalloc, read under this name by the binary PyPI ships) keeps four arenas a
-# core by default. With one, a year of 2,000 profiles peaks at 470 MB instead of 570 and a year of
-# 10,000 at 2.43 GB instead of 2.64 (the largest process of a 50,000-profile build), in the same time.
+# core by default. With one, a year of 2,000 profiles peaks at 470 MB instead of 570, and a year of
+# 10,000 at 2.43 GB instead of 2.64 with 4.1 s of system time instead of 7.1, in the same wall time.
 PAGEFIND_ALLOCATOR = ("_RJEM_MALLOC_CONF", "narenas:1")
 
 
