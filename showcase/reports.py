@@ -174,10 +174,6 @@ def order_profiles(profiles: list[Profile], plan: Plan, order: tuple[str, ...] =
     return sorted(profiles, key=key)
 
 
-def period_profiles(profiles: list[Profile], plan: Plan, start: int, end: int) -> list[Profile]:
-    return [p for p in counted(profiles) if p.plan_id == plan.id and start <= p.year <= end]
-
-
 def plan_in_order(profiles: list[Profile], plan: Plan, order: tuple[str, ...] = DEFAULT_ORDER) -> list[Profile]:
     """The plan's profiles that count, all its years, in the configured order: sorted once, then cut
     by period (period_in_order) for each milestone and yearbook instead of sorted again for each."""
@@ -185,7 +181,7 @@ def plan_in_order(profiles: list[Profile], plan: Plan, order: tuple[str, ...] = 
 
 
 def period_in_order(ordered: list[Profile], start: int, end: int) -> list[Profile]:
-    """order_profiles(period_profiles(…)) from plan_in_order(…): the same profiles in the same order."""
+    """The plan's profiles of the years start to end, in order, cut from plan_in_order(…)."""
     return [p for p in ordered if start <= p.year <= end]
 
 
