@@ -14,6 +14,9 @@ the median:
 - one-layout edit: layouts/profile.html changed, then a build;
 - check: `build.py check` alone (with the cache of the builds before it), and with no cache;
 - Hugo's cold build of the same corpus with the theme in bench/hugo/ (fresh cache dir, empty destination);
+- the search index alone (Pagefind, through the build's own calls on the cold build's pages): every
+  shard, as a cold build indexes them, and the edited profile's year, as an edit re-indexes it, the
+  floor it sets under those two measures;
 - peak resident memory of each process (os.wait4's ru_maxrss).
 
 Times are reported as ratios to Hugo's cold build measured in the same run, so figures from
@@ -24,6 +27,7 @@ the result markers of docs/benchmarks.md (or --output).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import platform
 import shutil
@@ -37,6 +41,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(ROOT))
 
 from generate import generate  # noqa: E402
 from serve_latency import serve_latency  # noqa: E402
@@ -101,6 +106,44 @@ def scratch_project(work: Path) -> Path:
     return project
 
 
+def search_alone(project: Path, content: Path, out: Path, edited_profile: Path) -> tuple[float, float]:
+    """Seconds Pagefind takes on the built site's pages, through the build's own code (showcase.search):
+    (every shard, the largest first, one a core at most, as a cold build runs them; the edited
+    profile's year alone, as an edit re-indexes it). Pages and shards come from the site model, as
+    in the build; the scratch pages are written inside the timed calls, as in the build."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from showcase import search
+    from showcase.config import load_project
+    from showcase.parallel import job_count
+    from showcase.pipeline import load_model
+
+    settings = load_project(project)
+    model = load_model(content, settings, include_drafts=False)
+    shard_of = search.page_shards(model.pages)
+    names = search.shard_names(shard_of.values(), search.shard_threshold(settings.site.extra))
+    shards: dict[str, dict[str, str]] = {name: {} for name in names}
+    for path, year in sorted(shard_of.items()):
+        part = search.indexed_part((out / path).read_text(encoding="utf-8"))
+        if part is not None:
+            shards[year if year in shards else names[0]][search.page_url(path)] = part
+    edited = model.profile_pages[edited_profile.relative_to(content).as_posix()].context["profile"]["year"]
+    edited_shard = str(edited) if str(edited) in shards else names[0]
+    language = settings.site.language
+
+    def index(name: str) -> None:
+        size = sum(len(part) for part in shards[name].values())
+        search.run_pagefind(shards[name], language, search.scratch_root(3 * size + (16 << 20)))
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, min(job_count(), len(names)))) as pool:
+        list(pool.map(index, sorted(names, key=lambda name: -len(shards[name]))))
+    every = time.perf_counter() - start
+    start = time.perf_counter()
+    index(edited_shard)
+    return every, time.perf_counter() - start
+
+
 def bench_size(count: int, runs: int, work: Path, python: str, hugo: str, seed: int) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     content = generate(work / "content", count, seed)
@@ -126,6 +169,10 @@ def bench_size(count: int, runs: int, work: Path, python: str, hugo: str, seed: 
         record("check_cold", check)
         shutil.rmtree(cache, ignore_errors=True)
         record("cold", build)
+        every, one = search_alone(project, content, out, edited_profile)
+        gc.collect()  # the site model it loaded (large at 50,000 profiles), out of the way of the measures that follow
+        samples.setdefault("search_every", []).append((every, 0))
+        samples.setdefault("search_one", []).append((one, 0))
         record("nochange", build)
         with edited_profile.open("a", encoding="utf-8") as handle:
             handle.write(f"\nĐoạn bổ sung lần {run + 1} để đo thời gian dựng lại sau khi sửa một hồ sơ.\n")
@@ -149,6 +196,8 @@ ROWS = [
     ("check", "`check` (cache kept)"),
     ("check_cold", "`check` (no cache)"),
     ("hugo_cold", "Hugo cold build"),
+    ("search_every", "search index alone, every shard (Pagefind: part of the cold build)"),
+    ("search_one", "search index alone, the edited profile's year (Pagefind: part of the edit)"),
 ]
 SERVE_ROWS = [
     ("serve_page", "`serve`: save → page shown with the change (reload message, then the page fetched)", "< 300 ms"),
@@ -170,7 +219,8 @@ def table(results: dict[int, dict]) -> str:
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
     cells = []
     for size in sizes:
-        ours = max(results[size][key][1] for key, _ in ROWS if key != "hugo_cold")  # the server's is not measured
+        # The server's is not measured; the search rows are part of the builds measured.
+        ours = max(results[size][key][1] for key, _ in ROWS if key != "hugo_cold" and not key.startswith("search_"))
         hugo = results[size]["hugo_cold"][1]
         cells.append(f"{ours / 1024:.0f} MiB vs Hugo {hugo / 1024:.0f} MiB ({ours / hugo:.2f}×)")
     lines.append("| peak memory, ours (any command) vs Hugo | " + " | ".join(cells) + " | ≤ 1.0 |")

@@ -506,6 +506,8 @@ def test_benchmark_runs_end_to_end(tmp_path):
     assert "Notes kept." in text and "After." in text and "STALE-RESULTS" not in text
     assert "python bench/run.py --sizes 30 --runs 1" in text and "Hugo cold build" in text and "no-change rebuild" in text
     assert re.search(r"`serve`: save → page shown with the change .* \| \d+ ms \| < 300 ms \|", text)
+    for row in ("search index alone, every shard", "search index alone, the edited profile's year"):
+        assert re.search(rf"\| {row} .*\| \d+\.\d+ \(\d+\.\d+×\) \|", text), row
 
 
 def test_the_pages_the_search_indexes_are_found_through_extends_and_includes():
