@@ -107,15 +107,12 @@ def scratch_project(work: Path) -> Path:
 
 
 def search_alone(project: Path, content: Path, out: Path, edited_profile: Path) -> tuple[float, float]:
-    """Seconds Pagefind takes on the built site's pages, through the build's own code (showcase.search):
-    (every shard, the largest first, one a core at most, as a cold build runs them; the edited
-    profile's year alone, as an edit re-indexes it). Pages and shards come from the site model, as
-    in the build; the scratch pages are written inside the timed calls, as in the build."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    """Seconds Pagefind takes on the built site's pages, through the search stage's own call
+    (showcase.search.index_shards): (every shard, as a cold build runs them; the edited profile's year
+    alone, as an edit re-indexes it). Pages and shards come from the site model, as in the build; the
+    scratch pages are written inside the timed calls, as in the build."""
     from showcase import search
     from showcase.config import load_project
-    from showcase.parallel import job_count
     from showcase.pipeline import load_model
 
     settings = load_project(project)
@@ -130,17 +127,11 @@ def search_alone(project: Path, content: Path, out: Path, edited_profile: Path) 
     edited = model.profile_pages[edited_profile.relative_to(content).as_posix()].context["profile"]["year"]
     edited_shard = str(edited) if str(edited) in shards else names[0]
     language = settings.site.language
-
-    def index(name: str) -> None:
-        size = sum(len(part) for part in shards[name].values())
-        search.run_pagefind(shards[name], language, search.scratch_root(3 * size + (16 << 20)))
-
     start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=max(1, min(job_count(), len(names)))) as pool:
-        list(pool.map(index, sorted(names, key=lambda name: -len(shards[name]))))
+    search.index_shards(shards, language)
     every = time.perf_counter() - start
     start = time.perf_counter()
-    index(edited_shard)
+    search.index_shards({edited_shard: shards[edited_shard]}, language)
     return every, time.perf_counter() - start
 
 

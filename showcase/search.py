@@ -294,6 +294,18 @@ def _save_part_digests(cache_dir: Path | None, digests: dict[str, str | None]) -
         pass  # costs reading the pages again next build, nothing else
 
 
+def index_shards(parts: Mapping[str, Mapping[str, str]], language: str, jobs: int | None = None) -> dict[str, dict[str, bytes]]:
+    """Run Pagefind on each shard (name → URL → indexed part): the largest first, so that they finish
+    together, at most one a core; name → the bundle's files."""
+    names = sorted(parts, key=lambda name: -len(parts[name]))
+    workers = max(1, min(job_count(jobs), len(names)))
+    # Room for the largest shards running at once: scratch pages, then a bundle of about their size.
+    largest = sorted((sum(len(part) for part in parts[name].values()) for name in names), reverse=True)
+    root = scratch_root(3 * sum(largest[:workers]) + (16 << 20))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return dict(zip(names, pool.map(lambda name: run_pagefind(parts[name], language, root), names), strict=True))
+
+
 def build_index(files: Mapping[str, bytes], prefix: str, language: str, cache_dir: Path | None = None,
                 shard_of: Mapping[str, str] | None = None, threshold: int = SHARD_MIN_PAGES,
                 jobs: int | None = None, page_keys: Mapping[str, str] | None = None) -> dict[str, bytes]:
@@ -339,18 +351,11 @@ def build_index(files: Mapping[str, bytes], prefix: str, language: str, cache_di
             bundles[name] = cached
         else:
             todo.append((name, entry))
-    todo.sort(key=lambda item: -len(shards[item[0]]))  # the largest first: they finish together
     if todo:
-        workers = max(1, min(job_count(jobs), len(todo)))
-        # Room for the largest shards running at once: scratch pages, then a bundle of about their size.
-        parts = {name: {url: indexed_part(files[path].decode("utf-8")) for url, (_, path) in shards[name].items()}
-                 for name, _ in todo}
-        largest = sorted((sum(len(part) for part in parts[name].values()) for name, _ in todo), reverse=True)
-        root = scratch_root(3 * sum(largest[:workers]) + (16 << 20))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            made = list(pool.map(lambda item: run_pagefind(parts[item[0]], language, root), todo))
-        for (name, entry), bundle in zip(todo, made, strict=True):
-            bundles[name] = bundle
+        made = index_shards({name: {url: indexed_part(files[path].decode("utf-8")) for url, (_, path) in shards[name].items()}
+                             for name, _ in todo}, language, jobs)
+        for name, entry in todo:
+            bundle = bundles[name] = made[name]
             if entry is not None:
                 _write_cache(entry, bundle)
         if cache_dir is not None:
