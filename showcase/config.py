@@ -345,7 +345,7 @@ def load_units(path: Path, root: Path) -> tuple[dict[str, Unit], list[Diagnostic
 DEFAULT_PATHS = {
     "profile": "ho-so", "field": "linh-vuc", "unit": "don-vi", "year": "nam",
     "kind": "loai", "all": "tat-ca", "page": "trang",
-    "statistics": "thong-ke", "milestone": "so-ket", "yearbook": "ky-yeu", "gone": "da-go",
+    "statistics": "thong-ke", "milestone": "so-ket", "yearbook": "ky-yeu", "gone": "da-go", "cms": "quan-tri",
 }
 STATISTICS_VISIBILITY = ("public", "unlisted")
 YEARBOOK_ORDER_KEYS = ("field", "kind", "unit", "year", "name")

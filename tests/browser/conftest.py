@@ -116,11 +116,17 @@ def browser():
             instance.close()
 
 
+CMS = f"{PREFIX}quan-tri/"
+
+
 def site_pages(built_site: Path) -> list[str]:
-    """URL of every HTML page of the built site."""
+    """URL of every HTML page of the built site. The editors' form (Decap CMS, its own policy and its own
+    browser test: test_cms.py) is an application, not a page of the site."""
     urls = []
     for path in sorted(built_site.rglob("*.html")):
         relative = path.relative_to(built_site).as_posix()
+        if ("/" + relative).startswith(CMS):
+            continue
         urls.append("/" + (relative[: -len("index.html")] if relative.endswith("index.html") else relative))
     return urls
 
