@@ -84,7 +84,7 @@ def _capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _options(project: Project, source: str) -> list[dict]:
+def select_options(project: Project, source: str) -> list[dict]:
     """Select options showing names and storing codes, in the data's own order."""
     if source == "units":
         options = []
@@ -149,11 +149,11 @@ def form_field(name: str, spec: Spec, project: Project) -> dict:
         field.update(widget="datetime", format="YYYY-MM-DD", date_format="DD/MM/YYYY", time_format=False, picker_utc=True,
                      pattern=[_DATE_PATTERN, "ngày theo dạng năm-tháng-ngày"])
     elif spec.type == "id":
-        field.update(widget="select", options=_options(project, spec.source))
+        field.update(widget="select", options=select_options(project, spec.source))
         if spec.many:
             field["multiple"] = True
     elif spec.type == "list" and spec.items.type == "id":
-        field.update(widget="select", multiple=True, options=_options(project, spec.items.source))
+        field.update(widget="select", multiple=True, options=select_options(project, spec.items.source))
         if spec.required:
             field["min"] = 1
     elif spec.type == "list" and spec.items.type == "object":
@@ -253,7 +253,9 @@ def cms_config(project: Project) -> dict:
                            "Lưu lại là mở một yêu cầu gộp để Văn phòng xem xét; hồ sơ chỉ lên trang khi được gộp "
                            "và đã bỏ chọn “Bản nháp”.",
             "folder": PROFILE_FOLDER,
-            "path": "{{fields.year}}/{{slug}}",
+            # `{{[year]}}` is the field `year`: Decap reads `{{year}}` as the year of today's date, and turns
+            # the dot of `{{fields.year}}` into a dash in a path template.
+            "path": "{{[year]}}/{{slug}}",
             "slug": "{{fields.name}}",
             "identifier_field": "name",
             "extension": "md",
@@ -263,6 +265,7 @@ def cms_config(project: Project) -> dict:
             "media_folder": "",
             "public_folder": "",
             "summary": "{{name}} — {{fields.year}}",
+            "preview_path": f"{site.prefix.lstrip('/')}{site.paths['profile']}/{{{{filename}}}}/",
             "sortable_fields": ["name", "year", "unit", "kind"],
             "view_groups": [{"label": "Năm", "field": "year"}, {"label": "Đơn vị", "field": "unit"}],
             "view_filters": [{"label": kind.plural, "field": "kind", "pattern": kind.id}
