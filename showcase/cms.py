@@ -11,6 +11,7 @@ is in `rules.json`, read by the form's own script (`layouts/cms/cms.js`) before 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -63,6 +64,19 @@ def connect_sources(project: Project) -> list[str]:
     auth = urlsplit(options["auth_base_url"])
     port = options["local_port"]
     return ["https://api.github.com", f"{auth.scheme}://{auth.netloc}", f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+
+
+DECAP_SERVER = PROJECT_ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
+
+
+def local_backend_command(project: Project) -> tuple[list[str], dict[str, str]] | None:
+    """decap-server on 127.0.0.1 reading and writing this working copy (the form's `local_backend`), as
+    (argv, environment variables to add); None when Node.js or the npm package is missing."""
+    node = shutil.which("node")
+    if node is None or not DECAP_SERVER.is_file():
+        return None
+    return [node, str(DECAP_SERVER)], {"PORT": str(settings(project)["local_port"]), "BIND_HOST": "127.0.0.1",
+                                      "GIT_REPO_DIRECTORY": str(project.root), "LOG_LEVEL": "warn"}
 
 
 def decap_dist() -> Path | None:

@@ -592,10 +592,35 @@ def serve(args) -> int:
         print("Trang tự tải lại khi lưu hồ sơ, giao diện, tệp tĩnh hoặc dữ liệu. Nhấn Ctrl+C để dừng.", flush=True)
 
     IOLoop.current().add_callback(announce)
+    form = start_local_backend(preview.project, args.host, port)
     try:
         server.serve(port=port, host=args.host, debug=False, restart_delay=0)
     except OSError as error:
         print(f"build.py: lỗi: không mở được cổng {port} trên {args.host} ({error.strerror or error}). "
               "Thử cổng khác, ví dụ: python build.py serve --port 8001", file=sys.stderr)
         return 2
+    finally:
+        if form is not None:
+            form.terminate()
+            form.wait(timeout=10)
     return 0
+
+
+def start_local_backend(project, host: str, port: int):
+    """decap-server for the editors' form, on 127.0.0.1, for as long as the preview runs: the form then
+    reads and writes this working copy (no account, nothing committed). None when it cannot start."""
+    import subprocess
+
+    from .cms import cms_url, local_backend_command, settings
+
+    if project is None:  # the data files are broken: the preview shows why, the form could not load either
+        return None
+    command = local_backend_command(project)
+    if command is None:
+        print("Biểu mẫu biên tập (quan-tri/) cần Node.js và gói decap-server: chạy python3 dev.py preview để cài.", flush=True)
+        return None
+    argv, extra = command
+    process = subprocess.Popen(argv, env={**os.environ, **extra}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    print(f"Biểu mẫu biên tập hồ sơ: {_url(host, port, cms_url(project))} (bấm “Đăng nhập”; lưu là ghi thẳng vào thư mục content/; "
+          f"decap-server ở cổng {settings(project)['local_port']}).", flush=True)
+    return process
