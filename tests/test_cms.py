@@ -85,7 +85,7 @@ def test_new_unit_and_new_plan_reach_the_form_with_no_other_edit(tmp_path):
 
 def test_every_build_has_the_form(tmp_path, project):
     out = tmp_path / "public"
-    result, _ = pipeline.build(pipeline.Path(project.root / "content"), out, project, include_drafts=False, cache_dir=None)
+    result, _ = pipeline.build(project.root / "content", out, project, include_drafts=False, cache_dir=None)
     assert not result.errors
     folder = out / cms_folder(project)
     assert (folder / "index.html").is_file() and (folder / "decap-cms.js").is_file()
@@ -95,3 +95,25 @@ def test_every_build_has_the_form(tmp_path, project):
     assert config["collections"][0]["name"] == "ho-so"
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert "Sở Xây dựng" in page and "https://" not in page.replace("https://www.w3.org", "")  # nothing from another host
+
+
+def test_missing_decap_package_fails_the_build_with_b002_and_keeps_the_site(tmp_path, project, monkeypatch):
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / "index.html").write_text("trang cũ", encoding="utf-8")
+    monkeypatch.setattr("showcase.cms.decap_dist", lambda: None)
+    result, pages = pipeline.build(project.root / "content", out, project, include_drafts=False, cache_dir=None)
+    assert [item.code for item in result.diagnostics if item.severity == "error"] == ["B002"]
+    assert pages == 0 and (out / "index.html").read_text(encoding="utf-8") == "trang cũ"
+
+
+def test_guide_shows_the_form_with_screenshots_of_the_real_cms():
+    """The screenshots come from tests/browser/test_cms.py (SHOWCASE_SCREENSHOTS=1), not drawn by hand."""
+    from conftest import ROOT
+
+    guide = (ROOT / "docs" / "huong-dan-bien-tap.md").read_text(encoding="utf-8")
+    assert "### Cách thứ nhất: biểu mẫu biên tập hồ sơ" in guide and "### Cách thứ hai: sửa tệp trên GitHub" in guide
+    for name in ("cms-danh-sach", "cms-bieu-mau"):
+        assert f"(anh/{name}.png)" in guide
+        image = (ROOT / "docs" / "anh" / f"{name}.png").read_bytes()
+        assert image.startswith(b"\x89PNG") and int.from_bytes(image[16:20], "big") == 1280
