@@ -9,6 +9,66 @@
   var rules = null;
   var loaded = fetch('rules.json').then(function (response) { return response.json(); }).then(function (data) { rules = data; });
 
+  // Decap's Vietnamese phrases lack these (it would show them in English); registered before the form starts.
+  var MISSING_PHRASES = {
+    collection: {
+      collectionTop: { viewAsList: 'Xem dạng danh sách', viewAsGrid: 'Xem dạng lưới', groupBy: 'Nhóm theo' },
+      entries: { unpublishedHeader: 'Chưa công bố' },
+      groups: { other: 'Khác', negateLabel: 'Không phải %{label}' },
+    },
+    editor: {
+      editorControl: { field: { widgetLabel: 'Ô %{widgetLabel}' } },
+      editorInterface: { togglePreview: 'Bật/tắt xem trước', toggleScrollSync: 'Cuộn cùng lúc', toggleNotes: 'Bật/tắt ghi chú' },
+      editorNotesPane: {
+        title: 'Ghi chú', emptyState: 'Chưa có ghi chú nào. Thêm ghi chú đầu tiên ở dưới để trao đổi.', addNote: 'Thêm ghi chú',
+        addPlaceholder: 'Thêm một ghi chú...', editPlaceholder: 'Sửa ghi chú...', save: 'Lưu', cancel: 'Hủy', edit: 'Sửa',
+        delete: 'Xóa', resolve: 'Đã xử lý', unresolve: 'Chưa xử lý', confirmDelete: 'Xóa ghi chú này?',
+        shortcut: 'Mẹo: nhấn Ctrl+Enter để thêm ghi chú nhanh',
+      },
+      editorToolbar: {
+        statusInfoTooltipDraft: 'Hồ sơ đang là bản nháp. Khi viết xong, chuyển trạng thái sang “Đang chờ duyệt” để văn phòng xem xét.',
+        statusInfoTooltipInReview: 'Hồ sơ đang được xem xét; không cần làm gì thêm, nhưng vẫn có thể sửa tiếp.',
+      },
+      editorWidgets: {
+        markdown: {
+          bold: 'Đậm', italic: 'Nghiêng', strikethrough: 'Gạch ngang', code: 'Mã', link: 'Liên kết', linkPrompt: 'Nhập địa chỉ của liên kết',
+          headings: 'Tiêu đề', quote: 'Trích dẫn', bulletedList: 'Danh sách dấu chấm', numberedList: 'Danh sách đánh số',
+          addComponent: 'Thêm thành phần', toggleMode: { rich: 'Chuyển sang soạn thảo thường', markdown: 'Chuyển sang Markdown' },
+        },
+        image: { chooseMultiple: 'Chọn ảnh', chooseUrl: 'Chèn từ địa chỉ', replaceUrl: 'Thay bằng địa chỉ', promptUrl: 'Nhập địa chỉ của ảnh',
+          addMore: 'Thêm ảnh', removeAll: 'Xóa mọi ảnh' },
+        file: { chooseUrl: 'Chèn từ địa chỉ', chooseMultiple: 'Chọn tệp', replaceUrl: 'Thay bằng địa chỉ', promptUrl: 'Nhập địa chỉ của tệp',
+          addMore: 'Thêm tệp', removeAll: 'Xóa mọi tệp' },
+        datetime: { setToNow: 'Đặt %{fieldLabel} là hôm nay' },
+        list: { add: 'Thêm %{item}', addType: 'Thêm %{item}' },
+        object: { expand: 'Mở rộng', collapse: 'Thu gọn' },
+      },
+    },
+    mediaLibrary: {
+      mediaLibraryCard: { copy: 'Chép', copyUrl: 'Chép địa chỉ', copyPath: 'Chép đường dẫn', copyName: 'Chép tên', copied: 'Đã chép' },
+      mediaLibraryModal: { close: 'Đóng' },
+    },
+    ui: {
+      settingsDropdown: { account: 'Tài khoản' },
+      toast: {
+        noteAdded: 'Đã thêm ghi chú', onFailToAddNote: 'Không thêm được ghi chú: %{details}', noteUpdated: 'Đã sửa ghi chú',
+        onFailToUpdateNote: 'Không sửa được ghi chú: %{details}', noteDeleted: 'Đã xóa ghi chú',
+        onFailToDeleteNote: 'Không xóa được ghi chú: %{details}', noteResolved: 'Ghi chú đã xử lý', noteReopened: 'Ghi chú mở lại',
+        onFailToToggleNote: 'Không đổi được trạng thái ghi chú: %{details}',
+      },
+    },
+  };
+
+  function filled(phrases, missing) {
+    Object.keys(missing).forEach(function (key) {
+      if (typeof missing[key] === 'object') phrases[key] = filled(Object.assign({}, phrases[key] || {}), missing[key]);
+      else if (!(key in phrases)) phrases[key] = missing[key];
+    });
+    return phrases;
+  }
+
+  CMS.registerLocale('vi', filled(Object.assign({}, CMS.getLocale('vi')), MISSING_PHRASES));
+
   if (script && script.dataset.siteStylesheet) CMS.registerPreviewStyle(script.dataset.siteStylesheet);
   CMS.registerPreviewStyle('cms.css');
 
