@@ -230,7 +230,7 @@ def test_photo_without_description_is_refused_before_saving(cms, repository):
     assert sample.read_bytes() == original
 
 
-@pytest.mark.parametrize("sample", ["2023/cao-van-m.md", "2022/do-minh-duc.md", "2021/phong-quy-hoach-kien-truc.md"])
+@pytest.mark.parametrize("sample", ["2023/cao-van-m.md", "2022/do-minh-duc.md", "2021/phong-quy-hoach-kien-truc.md", "2021/tran-thi-b.md"])
 def test_sample_saved_from_the_form_changes_only_the_edited_line(cms, repository, sample):
     page, errors = cms
     root, project, _ = repository
@@ -250,6 +250,28 @@ def test_sample_saved_from_the_form_changes_only_the_edited_line(cms, repository
     removed = [line for line in before if line not in after]
     assert changed == [f"position: {edited}"], (changed, removed)
     assert len(removed) <= 1 and (not removed or removed[0].startswith("position:")), removed
+    result = pipeline.load_content(root / "content", project, cache_dir=None)
+    assert not [item for item in result.diagnostics if item.severity == "error" and item.file.endswith(path.name)]
+    assert errors == []
+
+
+def test_keys_editors_rarely_touch_survive_a_save(cms, repository):
+    """slug, aliases, withdrawn and draft are fields of the form too: saving another field keeps them."""
+    page, errors = cms
+    root, project, _ = repository
+    path = root / "content" / "ho-so" / "2024" / "to-thu-nghiem-luu.md"
+    path.write_text(
+        "---\nname: Tổ Thử nghiệm lưu\nkind: tap-the\nunit: van-phong\nfield: cai-cach-hanh-chinh\nyear: 2024\n"
+        "achievements:\n  - Một thành tích để thử.\ndraft: true\nwithdrawn: false\nslug: to-thu-nghiem-luu-moi\n"
+        "aliases:\n  - /guong-nguoi-tot-viec-tot/ho-so/to-thu-nghiem-luu/\n---\nBài viết ngắn.\n", encoding="utf-8")
+    original = path.read_text(encoding="utf-8")
+    page.reload()
+    page.get_by_text("Tổ Thử nghiệm lưu").first.click()
+    labelled(page, "Chức vụ, vị trí công tác").fill("Tổ công tác")
+    publish_now(page)
+    page.get_by_text("Đã công bố").first.wait_for(timeout=20_000)
+    saved = path.read_text(encoding="utf-8")
+    assert saved == original.replace("kind: tap-the\n", "kind: tap-the\nposition: Tổ công tác\n")
     result = pipeline.load_content(root / "content", project, cache_dir=None)
     assert not [item for item in result.diagnostics if item.severity == "error" and item.file.endswith(path.name)]
     assert errors == []
