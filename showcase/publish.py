@@ -82,7 +82,7 @@ def content_security_policy(ancestors: list[str]) -> str:
 
 def cms_content_security_policy(ancestors: list[str], connect: list[str]) -> str:
     """The editors' form only: Decap compiles its config schema at run time ('unsafe-eval'), injects its
-    styles ('unsafe-inline'), shows uploaded photos as blob: and data: URLs and GitHub avatars, and talks
+    styles ('unsafe-inline'), reads and shows uploaded photos as blob: and data: URLs, shows GitHub avatars, and talks
     to GitHub, the sign-in provider and, on the editor's own computer, decap-server (`connect`). No
     upgrade-insecure-requests: that local server speaks plain HTTP on 127.0.0.1."""
     return "; ".join([
@@ -91,7 +91,7 @@ def cms_content_security_policy(ancestors: list[str], connect: list[str]) -> str
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob: https://avatars.githubusercontent.com",
         "font-src 'self' data:",
-        f"connect-src 'self' {' '.join(connect)}",
+        f"connect-src 'self' blob: data: {' '.join(connect)}",
         "frame-src 'self' blob:",
         "object-src 'none'",
         "base-uri 'self'",

@@ -137,7 +137,7 @@ def test_cms_folder_alone_gets_the_policy_decap_needs(sites):
         relaxed = "'unsafe-eval'" in policies[0]
         assert relaxed == url.startswith(CMS), (url, policies[0])
         if relaxed:
-            assert "connect-src 'self' https://api.github.com" in policies[0] and "object-src 'none'" in policies[0]
+            assert "connect-src 'self' blob: data: https://api.github.com" in policies[0] and "object-src 'none'" in policies[0]
             assert "upgrade-insecure-requests" not in policies[0]  # decap-server answers on http://127.0.0.1
     page = (out / CMS.lstrip("/") / "index.html").read_text(encoding="utf-8")
     assert 'name="robots" content="noindex, nofollow"' in page

@@ -275,3 +275,32 @@ def test_keys_editors_rarely_touch_survive_a_save(cms, repository):
     result = pipeline.load_content(root / "content", project, cache_dir=None)
     assert not [item for item in result.diagnostics if item.severity == "error" and item.file.endswith(path.name)]
     assert errors == []
+
+
+def test_photo_uploaded_in_the_form_is_stored_beside_the_profile(cms, repository, tmp_path):
+    page, errors = cms
+    root, project, _ = repository
+    photo = tmp_path / "anh-to-ky-thuat.jpg"
+    photo.write_bytes((root / "content" / "ho-so" / "2022" / "bui-van-u.jpg").read_bytes())
+    name = "Tổ Kỹ thuật có ảnh"
+    new_entry(page)
+    labelled(page, "Họ và tên / Tên tập thể").fill(name)
+    choose(page, "Loại điển hình", "Tập thể")
+    choose(page, "Phòng, đơn vị", "Văn phòng Sở")
+    choose(page, "Lĩnh vực", "Cải cách hành chính")
+    labelled(page, "Năm công nhận").fill("2025")
+    page.get_by_role("button", name=re.compile("thành tích tiêu biểu$")).click()
+    page.locator("[id^='item-field-']").last.fill("Một thành tích của tổ.")
+    page.get_by_role("button", name="Chọn một hình").click()
+    page.locator("input[type=file]").set_input_files(str(photo))
+    page.get_by_text(photo.name).wait_for()
+    page.get_by_role("button", name="Lấy những cái đã chọn").click()
+    labelled(page, "Mô tả ảnh").fill("Các thành viên tổ kỹ thuật tại hiện trường")
+    publish_now(page)
+    page.get_by_text("Đã công bố").first.wait_for(timeout=20_000)
+    folder = root / "content" / "ho-so" / "2025"
+    saved = (folder / f"{slugify(name)}.md").read_text(encoding="utf-8")
+    assert f"photo: {photo.name}\n" in saved and (folder / photo.name).read_bytes() == photo.read_bytes()
+    result = pipeline.load_content(root / "content", project, cache_dir=None)
+    assert not [item for item in result.diagnostics if item.severity == "error" and item.file.endswith(f"{slugify(name)}.md")]
+    assert errors == []
