@@ -8,14 +8,11 @@ saves is then read back by the validator (`check`) and compared with the sample 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
 import shutil
 import socket
 import subprocess
-import threading
 import time
 from pathlib import Path
 
@@ -26,10 +23,11 @@ from conftest import ROOT, copy_project
 from showcase import pipeline
 from showcase.cms import connect_sources, select_options
 from showcase.config import load_project
-from showcase.publish import cms_content_security_policy, content_security_policy
+from showcase.publish import cms_content_security_policy
 from showcase.text import slugify
 
-from .conftest import require_tool
+from .conftest import CSP as SITE_POLICY
+from .conftest import require_tool, serving
 
 PREFIX = "/guong-nguoi-tot-viec-tot/"
 CMS = f"{PREFIX}quan-tri/"
@@ -84,24 +82,8 @@ def decap_server(repository):
 def cms_origin(repository, decap_server):
     root, project, _ = repository
     cms_policy = cms_content_security_policy(["'self'"], connect_sources(project))
-    strict = "; ".join(part for part in content_security_policy(["'self'"]).split("; ") if part != "upgrade-insecure-requests")
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def end_headers(self):  # one policy per path, as the generated _headers gives it
-            self.send_header("Content-Security-Policy", cms_policy if self.path.startswith(CMS) else strict)
-            super().end_headers()
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root / "public")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(root / "public", lambda path: cms_policy if path.startswith(CMS) else SITE_POLICY) as origin:
+        yield origin
 
 
 @pytest.fixture
