@@ -124,16 +124,10 @@ def select_options(project: Project, source: str) -> list[dict]:
     if source in ("fields", "milestones", "stages", "kinds"):
         options: dict[str, str] = {}
         for plan in project.plans:
-            for item_id, label in allowed_ids_of_plan(project, plan.id, source).items():
+            for item_id, label in plan.ids(source).items():
                 options.setdefault(item_id, f"{label} (kế hoạch {plan.id})" if len(project.plans) > 1 else label)
         return [{"label": label, "value": item_id} for item_id, label in options.items()]
     return [{"label": label, "value": item_id} for item_id, label in allowed_ids(project, source).items()]
-
-
-def allowed_ids_of_plan(project: Project, plan_id: str, source: str) -> dict[str, str]:
-    plan = project.plan(plan_id)
-    items = {"kinds": plan.kinds, "fields": plan.fields, "stages": plan.stages, "milestones": plan.milestones}[source]
-    return {item.id: item.label for item in items.values()}
 
 
 def _hint(spec: Spec) -> str:

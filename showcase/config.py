@@ -103,6 +103,13 @@ class Plan:
     def covers(self, year: int) -> bool:
         return self.start <= year <= self.end
 
+    def ids(self, source: str) -> dict[str, str]:
+        """The ids this plan allows for `source` (kinds, fields, stages, milestones, criteria), with their names."""
+        if source == "criteria":
+            return {item.id: item.text for item in self.criteria.values()}
+        items = {"kinds": self.kinds, "fields": self.fields, "stages": self.stages, "milestones": self.milestones}[source]
+        return {item.id: item.label for item in items.values()}
+
     def applicable_criteria(self, field_id: str, kind_id: str) -> list[Criterion]:
         field_criteria = self.fields[field_id].criteria if field_id in self.fields else ()
         return [item for item in (*self.general_criteria, *field_criteria) if kind_id in item.kinds]

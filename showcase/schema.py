@@ -113,22 +113,13 @@ REQUIRED_FIELDS = [name for name, spec in PROFILE_FIELDS.items() if spec.require
 
 def allowed_ids(project: Project, source: str) -> dict[str, str]:
     """Every id allowed for `source` across all plans, with its label."""
-    found: dict[str, str] = {}
     if source == "units":
         return {unit.id: unit.name for unit in project.units.values()}
     if source == "consent_scopes":
         return dict(project.personal_data.scopes)
+    found: dict[str, str] = {}
     for plan in project.plans:
-        if source == "kinds":
-            found.update({item.id: item.label for item in plan.kinds.values()})
-        elif source == "fields":
-            found.update({item.id: item.label for item in plan.fields.values()})
-        elif source == "stages":
-            found.update({item.id: item.label for item in plan.stages.values()})
-        elif source == "milestones":
-            found.update({item.id: item.label for item in plan.milestones.values()})
-        elif source == "criteria":
-            found.update({item.id: item.text for item in plan.criteria.values()})
+        found.update(plan.ids(source))
     return found
 
 
