@@ -24,6 +24,7 @@ import logging
 import mimetypes
 import os
 import re
+import signal
 import socket
 import sys
 import time
@@ -585,14 +586,19 @@ def serve(args) -> int:
     port = args.port or _free_port(args.host)
     server = QuietServer(app=PreviewApp(preview), watcher=watcher)
 
+    form, form_note = start_local_backend(preview.project, args.host, port)
+    # Stopped by a signal (a closed terminal, a supervisor): unwind as for Ctrl+C, so decap-server stops too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
     def announce() -> None:
         print(f"Xem trước tại: {_url(args.host, port, preview.prefix)}", flush=True)
+        if form_note:
+            print(form_note, flush=True)
         if args.host not in ("127.0.0.1", "localhost", "::1"):
             print(f"Chú ý: máy chủ lắng nghe trên {args.host}, các máy khác trong mạng cũng xem được cả bản nháp.", flush=True)
         print("Trang tự tải lại khi lưu hồ sơ, giao diện, tệp tĩnh hoặc dữ liệu. Nhấn Ctrl+C để dừng.", flush=True)
 
     IOLoop.current().add_callback(announce)
-    form = start_local_backend(preview.project, args.host, port)
     try:
         server.serve(port=port, host=args.host, debug=False, restart_delay=0)
     except OSError as error:
@@ -608,19 +614,18 @@ def serve(args) -> int:
 
 def start_local_backend(project, host: str, port: int):
     """decap-server for the editors' form, on 127.0.0.1, for as long as the preview runs: the form then
-    reads and writes this working copy (no account, nothing committed). None when it cannot start."""
+    reads and writes this working copy (no account, nothing committed). Returns (the process or None,
+    what to tell the editor)."""
     import subprocess
 
     from .cms import cms_url, local_backend_command, settings
 
-    if project is None:  # the data files are broken: the preview shows why, the form could not load either
-        return None
+    if project is None:  # the data files are broken: the preview shows why, and the form could not load either
+        return None, ""
     command = local_backend_command(project)
     if command is None:
-        print("Biểu mẫu biên tập (quan-tri/) cần Node.js và gói decap-server: chạy python3 dev.py preview để cài.", flush=True)
-        return None
+        return None, "Biểu mẫu biên tập (quan-tri/) cần Node.js và gói decap-server: chạy python3 dev.py preview để cài."
     argv, extra = command
     process = subprocess.Popen(argv, env={**os.environ, **extra}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    print(f"Biểu mẫu biên tập hồ sơ: {_url(host, port, cms_url(project))} (bấm “Đăng nhập”; lưu là ghi thẳng vào thư mục content/; "
-          f"decap-server ở cổng {settings(project)['local_port']}).", flush=True)
-    return process
+    return process, (f"Biểu mẫu biên tập hồ sơ: {_url(host, port, cms_url(project))} (bấm “Đăng nhập”; lưu là ghi thẳng "
+                     f"vào thư mục content/; decap-server ở cổng {settings(project)['local_port']}).")
