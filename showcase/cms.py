@@ -69,14 +69,16 @@ def connect_sources(project: Project) -> list[str]:
 DECAP_SERVER = PROJECT_ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
 
 
-def local_backend_command(project: Project) -> tuple[list[str], dict[str, str]] | None:
-    """decap-server on 127.0.0.1 reading and writing this working copy (the form's `local_backend`), as
-    (argv, environment variables to add); None when Node.js or the npm package is missing."""
+def local_backend_command(project: Project, content_dir: Path) -> tuple[list[str], dict[str, str]] | None:
+    """decap-server on 127.0.0.1 reading and writing the working copy that holds `content_dir` (the form's
+    `local_backend`), as (argv, environment variables to add); None when Node.js or the npm package is
+    missing, or when the content folder is not named `content/` (the form's collection folder is
+    `content/ho-so`, relative to that working copy)."""
     node = shutil.which("node")
-    if node is None or not DECAP_SERVER.is_file():
+    if node is None or not DECAP_SERVER.is_file() or content_dir.resolve().name != PROFILE_FOLDER.split("/")[0]:
         return None
     return [node, str(DECAP_SERVER)], {"PORT": str(settings(project)["local_port"]), "BIND_HOST": "127.0.0.1",
-                                      "GIT_REPO_DIRECTORY": str(project.root), "LOG_LEVEL": "warn"}
+                                      "GIT_REPO_DIRECTORY": str(content_dir.resolve().parent), "LOG_LEVEL": "warn"}
 
 
 def decap_dist() -> Path | None:

@@ -295,6 +295,7 @@ class PreviewApp:
     def __init__(self, preview: Preview):
         self.preview = preview
         self.templates = _error_environment()
+        self.live_script = b""  # livereload's client loader, put into pages by this app (see serve.QuietServer)
 
     def resolve(self, url_path: str) -> tuple[Path | None, bool]:
         """(file to serve or None, whether the URL names a folder without its final slash)."""
@@ -325,7 +326,7 @@ class PreviewApp:
     def __call__(self, environ, start_response):
         def respond(status: int, body: bytes, content_type: str = "text/html; charset=utf-8", extra=()):
             if content_type.startswith("text/html"):
-                script = _CATCH_UP.format(generation=self.preview.generation).encode()
+                script = _CATCH_UP.format(generation=self.preview.generation).encode() + self.live_script
                 body = body.replace(b"</head>", script + b"</head>", 1)
             headers = [("Content-Type", content_type), ("Cache-Control", "no-store"), *extra]
             start_response(_STATUS[status], headers)
@@ -583,10 +584,16 @@ def serve(args) -> int:
                 logging.getLogger(name).setLevel(logging.WARNING)
             logging.getLogger("tornado.access").disabled = True
 
+        def get_web_handlers(self, script):
+            # livereload puts its script before every `</head>` of every response, scripts included (Decap's
+            # bundle holds that text in a string, which broke the editors' form): pages get it from PreviewApp.
+            self.app.live_script = script
+            return super().get_web_handlers(b"")
+
     port = args.port or _free_port(args.host)
     server = QuietServer(app=PreviewApp(preview), watcher=watcher)
 
-    form, form_note = start_local_backend(preview.project, args.host, port)
+    form, form_note = start_local_backend(preview.project, content_dir, args.host, port)
     # Stopped by a signal (a closed terminal, a supervisor): unwind as for Ctrl+C, so decap-server stops too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
@@ -612,7 +619,7 @@ def serve(args) -> int:
     return 0
 
 
-def start_local_backend(project, host: str, port: int):
+def start_local_backend(project, content_dir: Path, host: str, port: int):
     """decap-server for the editors' form, on 127.0.0.1, for as long as the preview runs: the form then
     reads and writes this working copy (no account, nothing committed). Returns (the process or None,
     what to tell the editor)."""
@@ -622,9 +629,10 @@ def start_local_backend(project, host: str, port: int):
 
     if project is None:  # the data files are broken: the preview shows why, and the form could not load either
         return None, ""
-    command = local_backend_command(project)
+    command = local_backend_command(project, content_dir)
     if command is None:
-        return None, "Biểu mẫu biên tập (quan-tri/) cần Node.js và gói decap-server: chạy python3 dev.py preview để cài."
+        return None, ("Biểu mẫu biên tập (quan-tri/) cần Node.js, gói decap-server (chạy python3 dev.py preview để cài) và "
+                      "thư mục hồ sơ tên content/.")
     argv, extra = command
     process = subprocess.Popen(argv, env={**os.environ, **extra}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return process, (f"Biểu mẫu biên tập hồ sơ: {_url(host, port, cms_url(project))} (bấm “Đăng nhập”; lưu là ghi thẳng "
