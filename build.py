@@ -14,8 +14,10 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import yaml
+
 from showcase import clock, dashboard_cli, timings, uptodate
-from showcase.config import PROJECT_ROOT, ConfigError, load_project
+from showcase.config import PROJECT_ROOT, ConfigError, is_base_url, load_project
 from showcase.diagnostics import FORMATTERS, LANGUAGES, Diagnostic, catalog, format_text
 from showcase.schema import json_schema
 
@@ -29,6 +31,27 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
+def _site_base_url() -> str:
+    """data/site.yaml's base_url, to show as an example; a placeholder when the file cannot say."""
+    try:
+        url = yaml.safe_load((PROJECT_ROOT / "data" / "site.yaml").read_text(encoding="utf-8"))["base_url"]
+    except (OSError, yaml.YAMLError, TypeError, KeyError):
+        url = None
+    return url if isinstance(url, str) and is_base_url(url) else "https://ten-mien.gov.vn/"
+
+
+def base_url_option(value: str) -> str:
+    """`--base-url`: checked where it is typed, so that a wrong value is blamed on the option, not on data/site.yaml."""
+    if is_base_url(value):
+        return value
+    example = _site_base_url().rstrip("/")
+    raise argparse.ArgumentTypeError(
+        f"“{value}” không phải là một địa chỉ đầy đủ: cần bắt đầu bằng https:// (hoặc http://) và có tên miền, "
+        f"ví dụ --base-url {example}/ hoặc, khi trang đặt trong một thư mục con, --base-url {example}/thu-muc-con/. "
+        "Đường dẫn của chuyên mục (phần sau tên miền, ví dụ /guong-nguoi-tot-viec-tot/) đặt trong section_path "
+        "của data/site.yaml")
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="build.py", description="Tạo chuyên mục “Gương người tốt, việc tốt” từ các hồ sơ Markdown.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="LỆNH")
@@ -36,7 +59,9 @@ def make_parser() -> argparse.ArgumentParser:
     def content_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--content", type=Path, default=PROJECT_ROOT / "content", help="thư mục hồ sơ (mặc định content/)")
         sub.add_argument("--lang", choices=LANGUAGES, default="vi", help="ngôn ngữ của thông báo lỗi")
-        sub.add_argument("--base-url", help="địa chỉ gốc của trang web, thay cho data/site.yaml")
+        sub.add_argument("--base-url", type=base_url_option, metavar="URL",
+                         help="địa chỉ gốc đầy đủ của trang web, thay cho base_url của data/site.yaml "
+                              "(ví dụ https://sxd.quangtri.gov.vn/)")
 
     build = commands.add_parser("build", help="kiểm tra hồ sơ và tạo trang web")
     content_options(build)
