@@ -44,9 +44,11 @@ def base_answers(project: Project) -> Answers:
 
 
 def base_profile(project: Project) -> str:
-    """The sample profile of the guide, as `build.py new` writes it, but published (no draft line)."""
-    text = render_profile(base_answers(project), project)
-    return "\n".join(line for line in text.split("\n") if not line.startswith("draft:"))
+    """The sample profile of the guide, as `build.py new` writes it, but finished: published (no draft
+    line) and with a written article in place of the skeleton (template text is not publishable: E046)."""
+    front, _ = _split(render_profile(base_answers(project), project))
+    front = [line for line in front if not line.startswith("draft:")]
+    return "\n".join(["---", *front, "---", examples()["_body"]])
 
 
 # --- turning an example into files ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from . import skeleton
 from .config import Plan, Project
 from .reader import as_date, read_profile
 from .schema import PROFILE_FIELDS
@@ -22,7 +23,6 @@ from .text import fold, nfc, slugify
 from .validate import validate_profile
 
 PROFILES_FOLDER = "ho-so"  # content/ho-so/<year>/<slug>.md, the convention of the sample site and the guide
-PLACEHOLDER_ACHIEVEMENT = "Viết thành tích tiêu biểu thứ nhất (số liệu, kết quả cụ thể)"
 
 
 class Abort(Exception):
@@ -403,7 +403,7 @@ def render_profile(answers: Answers, project: Project) -> str:
         _line("unit", answers.unit, f"{meaning['unit']}: {project.units[answers.unit].name}"),
         _line("field", answers.field, f"{meaning['field']}: {plan.fields[answers.field].label}"),
         _line("year", str(answers.year), f"{meaning['year']} (viết số, không đặt trong ngoặc kép)"),
-        f"# summary: Một câu giới thiệu ngắn về điển hình  # {meaning['summary']} (bỏ dấu # ở đầu dòng để dùng)",
+        f"# summary: {skeleton.SUMMARY}  # {meaning['summary']} (bỏ dấu # ở đầu dòng để dùng)",
     ]
     if answers.criteria:
         lines.append(f"criteria:  # {meaning['criteria']}")
@@ -412,7 +412,7 @@ def render_profile(answers: Answers, project: Project) -> str:
         applicable = ", ".join(item.id for item in plan.applicable_criteria(answers.field, answers.kind))
         lines.append(f"criteria: []  # {meaning['criteria']}; chọn trong: {applicable}")
     lines.append(f"achievements:  # {meaning['achievements']}, bắt đầu bằng \"- \"")
-    lines += [f"  - {_scalar(item)}" for item in (answers.achievements or [PLACEHOLDER_ACHIEVEMENT])]
+    lines += [f"  - {_scalar(item)}" for item in (answers.achievements or [skeleton.ACHIEVEMENT])]
     if answers.stage:
         lines.append(_line("stage", answers.stage, f"{meaning['stage']}: {plan.stages[answers.stage].label}"))
     milestones = [item for item in plan.milestones.values() if item.covers_start <= answers.year <= item.covers_end]
@@ -427,7 +427,7 @@ def render_profile(answers: Answers, project: Project) -> str:
         f"#     date: {award['date'].example}  # {award['date'].meaning}",
         f"#     issuer: {award['issuer'].example}  # {award['issuer'].meaning}",
         f"# photo: {slugify(answers.name) or 'anh'}.jpg  # {meaning['photo']}",
-        f"# photo_alt: Mô tả ngắn nội dung ảnh  # {meaning['photo_alt']} (bắt buộc khi có ảnh)",
+        f"# photo_alt: {skeleton.PHOTO_ALT}  # {meaning['photo_alt']} (bắt buộc khi có ảnh)",
     ]
     if personal:
         consent = PROFILE_FIELDS["consent"].fields
@@ -442,21 +442,7 @@ def render_profile(answers: Answers, project: Project) -> str:
     lines += [
         _line("draft", "true", "bản nháp: chỉ hiện khi xem trước; xóa dòng này khi hồ sơ đã hoàn chỉnh để xuất bản"),
         "---",
-        "(Đoạn mở đầu: giới thiệu ngắn về " + ("người" if personal else "tập thể") + " được nêu gương, "
-        "đơn vị công tác và việc làm nổi bật nhất.)",
-        "",
-        "## Hoàn cảnh và nhiệm vụ",
-        "",
-        "(Nhiệm vụ được giao, khó khăn phải vượt qua.)",
-        "",
-        "## Cách làm, sáng kiến",
-        "",
-        "(Việc đã làm, cách làm mới, sáng kiến; nêu số liệu cụ thể.)",
-        "",
-        "## Kết quả và khả năng nhân rộng",
-        "",
-        "(Kết quả đạt được, được ghi nhận thế nào, nơi khác có thể học tập điều gì.)",
-        "",
+        *skeleton.body(personal),
     ]
     return "\n".join(lines)
 
