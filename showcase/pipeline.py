@@ -256,8 +256,14 @@ def load_content(content_dir: Path, project: Project, cache_dir: Path | None | o
     return result
 
 
-def image_cache_dir(project: Project) -> Path:
-    return project.root / ".cache" / "images"
+def cache_subdir(project: Project, name: str) -> Path | None:
+    """A stage's folder in the build cache; None when the cache is off (SHOWCASE_CACHE=off)."""
+    base = default_cache_dir(project)
+    return base / name if base is not None else None
+
+
+def image_cache_dir(project: Project) -> Path | None:
+    return cache_subdir(project, "images")
 
 
 def render_photos(result: ContentResult, project: Project, include_drafts: bool) -> tuple[dict[str, dict], dict[str, bytes]]:
@@ -494,7 +500,7 @@ def _render_check_publish(result: ContentResult, project: Project, include_draft
 
         def index_search(indexed: OutputFiles, indexed_pages: list[Page]) -> None:
             searches.append(background.submit(
-                build_index, indexed, project.site.prefix, project.site.language, project.root / ".cache" / "search",
+                build_index, indexed, project.site.prefix, project.site.language, cache_subdir(project, "search"),
                 page_shards(indexed_pages), shard_threshold(project.site.extra), jobs, file_keys(indexed, only_html=True)))
 
         pages, files = render_site(result, project, include_drafts, today, preview, published=(out_dir, manifest),
