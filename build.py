@@ -147,13 +147,10 @@ def run(argv: list[str]) -> int:
         print(f"build.py: lỗi: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "check":
-        from showcase import pipeline, reports
+        from showcase import pipeline
 
         result = pipeline.load_content(args.content, project)
-        units_file = project.root / "data" / "units.yaml"
-        if not result.errors:  # an invalid profile would show as a false gap in its unit's quota
-            result.diagnostics += reports.quota_warnings(
-                result.profiles, project, today, units_file.read_text(encoding="utf-8"), pipeline.display_path(units_file))
+        result.diagnostics += pipeline.quota_warnings(result, project, today)
         if args.strict:
             result.diagnostics = [replace(item, severity_override="error") for item in result.diagnostics]
         result.diagnostics.sort(key=Diagnostic.sort_key)

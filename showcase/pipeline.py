@@ -262,6 +262,43 @@ def cache_subdir(project: Project, name: str) -> Path | None:
     return base / name if base is not None else None
 
 
+def _claimed_cell(path: str, project: Project) -> tuple[str | None, int | None] | None:
+    """The (unit, year) a profile that did not pass the check says it belongs to (None where it cannot be
+    read: a unit that is not an id, a year from the folder or unknown); None if it would not count anyway
+    (a draft or withdrawn)."""
+    try:
+        parsed = read_profile(path, Path(path).read_bytes())
+    except OSError:
+        return None, None
+    front = parsed.front or {}
+
+    def value(key: str) -> object:
+        entry = front.get(key)
+        return entry.value.value if entry is not None else None
+
+    if value("draft") is True or value("withdrawn") is True:
+        return None
+    unit, year = value("unit"), value("year")
+    folder = Path(path).parent.name
+    if not isinstance(year, int) or isinstance(year, bool):
+        year = int(folder) if folder.isdigit() and len(folder) == 4 else None
+    return (unit if isinstance(unit, str) and unit.strip() in project.units else None), year
+
+
+def quota_warnings(result: ContentResult, project: Project, today: datetime.date) -> list[Diagnostic]:
+    """The units below the plan's quota in ended years (W004), whatever else is wrong with the content."""
+    from .reports import quota_warnings as below_quota
+
+    validated = {profile.source for profile in result.profiles}
+    failed = sorted({item.file for item in result.diagnostics
+                     if item.severity == "error" and item.code != "E030" and item.file.endswith(".md")
+                     and item.file not in validated and not Path(item.file).name.startswith("_")})
+    claims = [claim for path in failed if (claim := _claimed_cell(path, project)) is not None]
+    units_file = project.root / "data" / "units.yaml"
+    return below_quota(result.profiles, project, today, units_file.read_text(encoding="utf-8"), display_path(units_file),
+                       claims)
+
+
 def image_cache_dir(project: Project) -> Path | None:
     return cache_subdir(project, "images")
 
@@ -442,6 +479,7 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
     if freshness.report is not None:
         return result_from_report(freshness.report), freshness.report[3]
     result = load_content(content_dir, project, cache_dir, jobs)
+    result.diagnostics = sorted(result.diagnostics + quota_warnings(result, project, today), key=Diagnostic.sort_key)
     if result.errors:
         return result, 0
     build_key = hash_parts(result.source_key, str(include_drafts), str(preview), today.isoformat(), project.fingerprint,
