@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from showcase import clock, dashboard_cli, timings, uptodate
+from showcase import cli_words, clock, dashboard_cli, timings, uptodate
 from showcase.config import PROJECT_ROOT, ConfigError, is_base_url, load_project
 from showcase.diagnostics import FORMATTERS, LANGUAGES, Diagnostic, catalog, format_text
 from showcase.schema import json_schema
@@ -25,6 +25,10 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", cli_words.HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # usage errors exit 2, in Vietnamese
         self.print_usage(sys.stderr)
         print(f"{self.prog}: lỗi: {message}", file=sys.stderr)
@@ -53,6 +57,7 @@ def base_url_option(value: str) -> str:
 
 
 def make_parser() -> argparse.ArgumentParser:
+    cli_words.install()
     parser = _Parser(prog="build.py", description="Tạo chuyên mục “Gương người tốt, việc tốt” từ các hồ sơ Markdown.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="LỆNH")
 
@@ -164,7 +169,7 @@ def run(argv: list[str]) -> int:
     freshness = uptodate.check(args.content, args.out.resolve(), project, args.drafts, args.preview, today,
                                uptodate.default_cache_dir(project))
     if freshness.report is not None:  # nothing changed since the last build: the rendering stages are not even imported
-        diagnostics, _, profiles, pages = freshness.report
+        diagnostics, _, counts, pages = freshness.report
     else:
         from showcase import pipeline
 
@@ -177,12 +182,14 @@ def run(argv: list[str]) -> int:
                   f"kết quả {args.out} ghi được và ổ đĩa còn chỗ trống; trang đã xuất bản trước đó không bị thay đổi.",
                   file=sys.stderr)
             return EXIT_USAGE
-        diagnostics, profiles = result.diagnostics, result.profile_count
+        diagnostics, counts = result.diagnostics, result.counts
     _print_diagnostics(diagnostics, lang)
     if any(item.severity == "error" for item in diagnostics):
         print(words["not_built"].format(out=args.out), file=sys.stderr)
         return EXIT_CONTENT
-    print(words["built"].format(pages=pages, profiles=profiles, out=args.out))
+    published, drafts, withdrawn = counts
+    print(words["built"].format(pages=pages, out=args.out, published=published, drafts=drafts, withdrawn=withdrawn,
+                                drafts_state=words["drafts_shown" if args.drafts else "drafts_hidden"]))
     return EXIT_OK
 
 

@@ -58,10 +58,20 @@ class ContentResult:
     content_dir: Path | None = None
     source_key: str = ""  # a hash of every input file read (bytes, paths, photos): same key, same result
     published_count: int | None = None  # set instead of `profiles` when an up-to-date build read nothing
+    recorded_counts: tuple[int, int, int] | None = None  # and `counts`, likewise
 
     @property
     def profile_count(self) -> int:
         return len(self.profiles) if self.published_count is None else self.published_count
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        """Valid profiles by state: (published, drafts, withdrawn); a withdrawn draft counts as withdrawn."""
+        if self.recorded_counts is not None:
+            return self.recorded_counts
+        withdrawn = sum(1 for profile in self.profiles if profile.withdrawn)
+        drafts = sum(1 for profile in self.profiles if profile.draft and not profile.withdrawn)
+        return len(self.profiles) - drafts - withdrawn, drafts, withdrawn
 
     @property
     def errors(self) -> int:
@@ -186,8 +196,9 @@ def read_intro(path: Path, data: bytes, renderer: MarkdownRenderer) -> tuple[dic
 
 def result_from_report(report: tuple) -> ContentResult:
     """What an up-to-date build reports: the last build's diagnostics and counts; no file was read."""
-    diagnostics, files, profiles, _ = report
-    return ContentResult(diagnostics=list(diagnostics), files=files, published_count=profiles)
+    diagnostics, files, counts, _ = report
+    return ContentResult(diagnostics=list(diagnostics), files=files, published_count=sum(counts),
+                         recorded_counts=tuple(counts))
 
 
 _DEFAULT = object()
@@ -490,7 +501,7 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
     if manifest.build_key == build_key and manifest.intact(out_dir):
         # Same inputs, output untouched: nothing to render or write (links were checked when it was made).
         result.diagnostics += publish.frame_ancestors(project)[1]
-        freshness.record(out_dir, result.diagnostics, result.files, result.profile_count, manifest.page_count)
+        freshness.record(out_dir, result.diagnostics, result.files, result.counts, manifest.page_count)
         return result, manifest.page_count
     with spool_folder(out_dir) as spool:
         return _render_check_publish(result, project, include_drafts, today, preview, out_dir, manifest, build_key,
@@ -561,7 +572,7 @@ def _render_check_publish(result: ContentResult, project: Project, include_draft
         return result, 0
     files.update(bundle)
     published = publish_changed(files, out_dir, manifest, build_key, len(pages), links, page_keys)
-    freshness.record(out_dir, result.diagnostics, result.files, result.profile_count, len(pages), published)
+    freshness.record(out_dir, result.diagnostics, result.files, result.counts, len(pages), published)
     timings.mark("build stamp saved")
     if keep_model is not None:
         keep_model(model)
