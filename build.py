@@ -14,8 +14,10 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from showcase import clock, dashboard_cli, timings, uptodate
-from showcase.config import PROJECT_ROOT, ConfigError, load_project
+import yaml
+
+from showcase import cli_words, clock, dashboard_cli, timings, uptodate
+from showcase.config import PROJECT_ROOT, ConfigError, is_base_url, load_project
 from showcase.diagnostics import FORMATTERS, LANGUAGES, Diagnostic, catalog, format_text
 from showcase.schema import json_schema
 
@@ -23,20 +25,48 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", cli_words.HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # usage errors exit 2, in Vietnamese
         self.print_usage(sys.stderr)
         print(f"{self.prog}: lỗi: {message}", file=sys.stderr)
         sys.exit(EXIT_USAGE)
 
 
+def _site_base_url() -> str:
+    """data/site.yaml's base_url, to show as an example; a placeholder when the file cannot say."""
+    try:
+        url = yaml.safe_load((PROJECT_ROOT / "data" / "site.yaml").read_text(encoding="utf-8"))["base_url"]
+    except (OSError, yaml.YAMLError, TypeError, KeyError):
+        url = None
+    return url if isinstance(url, str) and is_base_url(url) else "https://ten-mien.gov.vn/"
+
+
+def base_url_option(value: str) -> str:
+    """`--base-url`: checked where it is typed, so that a wrong value is blamed on the option, not on data/site.yaml."""
+    if is_base_url(value):
+        return value
+    example = _site_base_url().rstrip("/")
+    raise argparse.ArgumentTypeError(
+        f"“{value}” không phải là một địa chỉ đầy đủ: cần bắt đầu bằng https:// (hoặc http://) và có tên miền, "
+        f"ví dụ --base-url {example}/ hoặc, khi trang đặt trong một thư mục con, --base-url {example}/thu-muc-con/. "
+        "Đường dẫn của chuyên mục (phần sau tên miền, ví dụ /guong-nguoi-tot-viec-tot/) đặt trong section_path "
+        "của data/site.yaml")
+
+
 def make_parser() -> argparse.ArgumentParser:
+    cli_words.install()
     parser = _Parser(prog="build.py", description="Tạo chuyên mục “Gương người tốt, việc tốt” từ các hồ sơ Markdown.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="LỆNH")
 
     def content_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--content", type=Path, default=PROJECT_ROOT / "content", help="thư mục hồ sơ (mặc định content/)")
         sub.add_argument("--lang", choices=LANGUAGES, default="vi", help="ngôn ngữ của thông báo lỗi")
-        sub.add_argument("--base-url", help="địa chỉ gốc của trang web, thay cho data/site.yaml")
+        sub.add_argument("--base-url", type=base_url_option, metavar="URL",
+                         help="địa chỉ gốc đầy đủ của trang web, thay cho base_url của data/site.yaml "
+                              "(ví dụ https://sxd.quangtri.gov.vn/)")
 
     build = commands.add_parser("build", help="kiểm tra hồ sơ và tạo trang web")
     content_options(build)
@@ -122,13 +152,10 @@ def run(argv: list[str]) -> int:
         print(f"build.py: lỗi: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "check":
-        from showcase import pipeline, reports
+        from showcase import pipeline
 
         result = pipeline.load_content(args.content, project)
-        units_file = project.root / "data" / "units.yaml"
-        if not result.errors:  # an invalid profile would show as a false gap in its unit's quota
-            result.diagnostics += reports.quota_warnings(
-                result.profiles, project, today, units_file.read_text(encoding="utf-8"), pipeline.display_path(units_file))
+        result.diagnostics += pipeline.quota_warnings(result, project, today)
         if args.strict:
             result.diagnostics = [replace(item, severity_override="error") for item in result.diagnostics]
         result.diagnostics.sort(key=Diagnostic.sort_key)
@@ -142,7 +169,7 @@ def run(argv: list[str]) -> int:
     freshness = uptodate.check(args.content, args.out.resolve(), project, args.drafts, args.preview, today,
                                uptodate.default_cache_dir(project))
     if freshness.report is not None:  # nothing changed since the last build: the rendering stages are not even imported
-        diagnostics, _, profiles, pages = freshness.report
+        diagnostics, _, counts, pages = freshness.report
     else:
         from showcase import pipeline
 
@@ -155,12 +182,14 @@ def run(argv: list[str]) -> int:
                   f"kết quả {args.out} ghi được và ổ đĩa còn chỗ trống; trang đã xuất bản trước đó không bị thay đổi.",
                   file=sys.stderr)
             return EXIT_USAGE
-        diagnostics, profiles = result.diagnostics, result.profile_count
+        diagnostics, counts = result.diagnostics, result.counts
     _print_diagnostics(diagnostics, lang)
     if any(item.severity == "error" for item in diagnostics):
         print(words["not_built"].format(out=args.out), file=sys.stderr)
         return EXIT_CONTENT
-    print(words["built"].format(pages=pages, profiles=profiles, out=args.out))
+    published, drafts, withdrawn = counts
+    print(words["built"].format(pages=pages, out=args.out, published=published, drafts=drafts, withdrawn=withdrawn,
+                                drafts_state=words["drafts_shown" if args.drafts else "drafts_hidden"]))
     return EXIT_OK
 
 

@@ -358,6 +358,12 @@ STATISTICS_VISIBILITY = ("public", "unlisted")
 YEARBOOK_ORDER_KEYS = ("field", "kind", "unit", "year", "name")
 
 
+def is_base_url(url: str) -> bool:
+    """What `base_url` (data/site.yaml, or `--base-url`) must be: an absolute http(s) address with a host."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 def load_site(path: Path, root: Path, base_url: str | None) -> tuple[Site | None, list[Diagnostic]]:
     check = _Checker(path, root)
     data = _load_yaml(path, check)
@@ -368,7 +374,7 @@ def load_site(path: Path, root: Path, base_url: str | None) -> tuple[Site | None
         "per_page", "latest_count", "paths", "feed_count",
     }
     url = base_url or check.require(data, "base_url", str, "site.yaml")
-    if url and urlsplit(url).scheme not in ("http", "https"):
+    if url and not is_base_url(url):
         check.fail(fragment("cfg.base_url", url=url))
     paths = dict(DEFAULT_PATHS)
     paths.update(check.optional(data, "paths", dict, {}))

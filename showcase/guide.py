@@ -10,7 +10,7 @@ so the tests can run the validator on every example shown to editors.
 from __future__ import annotations
 
 import datetime
-import re
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -18,8 +18,10 @@ import jinja2
 import yaml
 
 from .config import Project
-from .diagnostics import catalog
-from .new import Answers, render_profile
+from .diagnostics import Diagnostic, catalog, message
+from .frontmatter_yaml import front_matter_file
+from .images import max_pixels_text
+from .new import Answers, front_matter
 from .schema import PROFILE_FIELDS, Spec
 
 EXAMPLES_FILE = Path(__file__).parent / "messages" / "guide-examples.yaml"
@@ -44,9 +46,12 @@ def base_answers(project: Project) -> Answers:
 
 
 def base_profile(project: Project) -> str:
-    """The sample profile of the guide, as `build.py new` writes it, but published (no draft line)."""
-    text = render_profile(base_answers(project), project)
-    return "\n".join(line for line in text.split("\n") if not line.startswith("draft:"))
+    """The sample profile of the guide, as `build.py new` writes it, but finished: published (no draft
+    line), with a summary and a written article in place of the template text (not publishable: E046)."""
+    data = front_matter(base_answers(project), project)
+    data.pop("draft")
+    data["summary"] = PROFILE_FIELDS["summary"].example
+    return front_matter_file(data, list(PROFILE_FIELDS), examples()["_body"]).rstrip("\n")
 
 
 # --- turning an example into files ------------------------------------------------------------------------
@@ -149,16 +154,36 @@ def field_rows(lang: str = "vi") -> list[dict]:
     return rows
 
 
-def code_entries(lang: str = "vi") -> list[dict]:
+def _diagnose(files: dict[str, bytes], project: Project) -> list[Diagnostic]:
+    """What `check` says about these files (path inside a content folder → bytes)."""
+    from . import pipeline  # the whole pipeline only when the guide is made
+
+    with tempfile.TemporaryDirectory(prefix="showcase-guide-") as folder:
+        content = Path(folder)
+        for relative, data in files.items():
+            (content / relative).parent.mkdir(parents=True, exist_ok=True)
+            (content / relative).write_bytes(data)
+        return pipeline.load_content(content, project, cache_dir=None, jobs=1).diagnostics
+
+
+def example_fix(code: str, project: Project, lang: str = "vi") -> str:
+    """The fix an editor is shown for the code's wrong example, with its real values filled in (a field's
+    name, the ids allowed, an example to copy), rather than the catalog's template with blanks. Codes
+    that cannot be shown as a file take their values from `args` in guide-examples.yaml."""
+    entry = examples()["codes"].get(code, {})
+    if entry.get("where", "none") != "none":
+        found = [item for item in _diagnose(compose(code, "wrong", project), project) if item.code == code]
+        if found:
+            return message(found[0], lang)[1]
+    known = {"max_pixels": max_pixels_text()}  # values of the program's own, for codes shown without a file
+    return message(Diagnostic(code=code, file="", args={**known, **entry.get("args", {})}), lang)[1]
+
+
+def code_entries(project: Project, lang: str = "vi") -> list[dict]:
     messages = catalog(lang)["codes"]
     entries = examples()["codes"]
-    return [{"code": code, **messages[code], **entries.get(code, {})} for code in messages]
-
-
-def _generic(template: str) -> str:
-    """A message template without its blanks: '{key}' → '…' ('' when nothing else is left)."""
-    text = re.sub(r"\{[a-z_]+\}", "…", template or "").strip()
-    return "" if not text.replace("…", "").strip(" .") else text
+    return [{"code": code, **messages[code], **entries.get(code, {}), "fix": example_fix(code, project, lang)}
+            for code in messages]
 
 
 def _kind_labels(kind_ids, plan) -> str:
@@ -178,11 +203,11 @@ def render_guide(project: Project) -> str:
         loader=jinja2.FileSystemLoader(str(project.root)), autoescape=False, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
-    environment.filters.update(cell=_cell, generic=_generic, kind_labels=_kind_labels, for_kind=_for_kind)
+    environment.filters.update(cell=_cell, kind_labels=_kind_labels, for_kind=_for_kind)
     template = environment.get_template(TEMPLATE)
     return template.render(
         site=project.site, plans=project.plans, units=list(project.units.values()),
-        personal_data=project.personal_data, fields=field_rows(), codes=code_entries(),
+        personal_data=project.personal_data, fields=field_rows(), codes=code_entries(project),
         sample=base_profile(project), generated_from=[TEMPLATE, "data/", "showcase/schema.py", "showcase/messages/"],
     )
 

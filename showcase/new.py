@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import skeleton
 from .config import Plan, Project
 from .frontmatter_yaml import front_matter_file
 from .reader import as_date, read_profile
@@ -21,7 +22,6 @@ from .text import fold, nfc, slugify
 from .validate import validate_profile
 
 PROFILES_FOLDER = "ho-so"  # content/ho-so/<year>/<slug>.md, the convention of the sample site and the guide
-PLACEHOLDER_ACHIEVEMENT = "Viết thành tích tiêu biểu thứ nhất (số liệu, kết quả cụ thể)"
 
 
 class Abort(Exception):
@@ -373,10 +373,10 @@ def front_matter(answers: Answers, project: Project) -> dict:
     data: dict = {"name": answers.name, "kind": answers.kind}
     if personal and answers.position:
         data["position"] = answers.position
-    data.update(unit=answers.unit, field=answers.field, year=answers.year)
+    data.update(unit=answers.unit, field=answers.field, year=answers.year, summary=skeleton.SUMMARY)
     if answers.criteria:
         data["criteria"] = list(answers.criteria)
-    data["achievements"] = list(answers.achievements or [PLACEHOLDER_ACHIEVEMENT])
+    data["achievements"] = list(answers.achievements or [skeleton.ACHIEVEMENT])
     if answers.stage and answers.stage in plan.stages:
         data["stage"] = answers.stage
     if personal:
@@ -390,29 +390,13 @@ def front_matter(answers: Answers, project: Project) -> dict:
     return data
 
 
-BODY_TEMPLATE = """({opening})
-
-## Hoàn cảnh và nhiệm vụ
-
-(Nhiệm vụ được giao, khó khăn phải vượt qua.)
-
-## Cách làm, sáng kiến
-
-(Việc đã làm, cách làm mới, sáng kiến; nêu số liệu cụ thể.)
-
-## Kết quả và khả năng nhân rộng
-
-(Kết quả đạt được, được ghi nhận thế nào, nơi khác có thể học tập điều gì.)
-"""
 
 
 def render_profile(answers: Answers, project: Project) -> str:
     """The profile's text, its fields laid out exactly as the editors' web form writes them (so a later save
     from the form changes only what is edited), and a body skeleton. Pure: no disk access."""
     personal = answers.kind in project.personal_data.requires_consent
-    opening = ("Đoạn mở đầu: giới thiệu ngắn về " + ("người" if personal else "tập thể") + " được nêu gương, "
-               "đơn vị công tác và việc làm nổi bật nhất.")
-    return front_matter_file(front_matter(answers, project), list(PROFILE_FIELDS), BODY_TEMPLATE.format(opening=opening))
+    return front_matter_file(front_matter(answers, project), list(PROFILE_FIELDS), "\n".join(skeleton.body(personal)))
 
 
 def optional_fields_note(project: Project, year: int) -> str:
@@ -423,7 +407,6 @@ def optional_fields_note(project: Project, year: int) -> str:
     plan = project.plan_for_year(year)
     milestones = [item for item in plan.milestones.values() if item.covers_start <= year <= item.covers_end] if plan else []
     lines = ["Có thể thêm vào phần thông tin (xem docs/huong-dan-bien-tap.md, mục 4):",
-             f"  summary: ...            ({meaning['summary']})",
              f"  awards: - title: {award['title'].example} ({meaning['awards']})",
              f"  photo: ..., photo_alt: ...  ({meaning['photo']}; {meaning['photo_alt']})"]
     if milestones:

@@ -59,10 +59,20 @@ class ContentResult:
     content_dir: Path | None = None
     source_key: str = ""  # a hash of every input file read (bytes, paths, photos): same key, same result
     published_count: int | None = None  # set instead of `profiles` when an up-to-date build read nothing
+    recorded_counts: tuple[int, int, int] | None = None  # and `counts`, likewise
 
     @property
     def profile_count(self) -> int:
         return len(self.profiles) if self.published_count is None else self.published_count
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        """Valid profiles by state: (published, drafts, withdrawn); a withdrawn draft counts as withdrawn."""
+        if self.recorded_counts is not None:
+            return self.recorded_counts
+        withdrawn = sum(1 for profile in self.profiles if profile.withdrawn)
+        drafts = sum(1 for profile in self.profiles if profile.draft and not profile.withdrawn)
+        return len(self.profiles) - drafts - withdrawn, drafts, withdrawn
 
     @property
     def errors(self) -> int:
@@ -187,8 +197,9 @@ def read_intro(path: Path, data: bytes, renderer: MarkdownRenderer) -> tuple[dic
 
 def result_from_report(report: tuple) -> ContentResult:
     """What an up-to-date build reports: the last build's diagnostics and counts; no file was read."""
-    diagnostics, files, profiles, _ = report
-    return ContentResult(diagnostics=list(diagnostics), files=files, published_count=profiles)
+    diagnostics, files, counts, _ = report
+    return ContentResult(diagnostics=list(diagnostics), files=files, published_count=sum(counts),
+                         recorded_counts=tuple(counts))
 
 
 _DEFAULT = object()
@@ -257,8 +268,51 @@ def load_content(content_dir: Path, project: Project, cache_dir: Path | None | o
     return result
 
 
-def image_cache_dir(project: Project) -> Path:
-    return project.root / ".cache" / "images"
+def cache_subdir(project: Project, name: str) -> Path | None:
+    """A stage's folder in the build cache; None when the cache is off (SHOWCASE_CACHE=off)."""
+    base = default_cache_dir(project)
+    return base / name if base is not None else None
+
+
+def _claimed_cell(path: str, project: Project) -> tuple[str | None, int | None] | None:
+    """The (unit, year) a profile that did not pass the check says it belongs to (None where it cannot be
+    read: a unit that is not an id, a year from the folder or unknown); None if it would not count anyway
+    (a draft or withdrawn)."""
+    try:
+        parsed = read_profile(path, Path(path).read_bytes())
+    except OSError:
+        return None, None
+    front = parsed.front or {}
+
+    def value(key: str) -> object:
+        entry = front.get(key)
+        return entry.value.value if entry is not None else None
+
+    if value("draft") is True or value("withdrawn") is True:
+        return None
+    unit, year = value("unit"), value("year")
+    folder = Path(path).parent.name
+    if not isinstance(year, int) or isinstance(year, bool):
+        year = int(folder) if folder.isdigit() and len(folder) == 4 else None
+    return (unit if isinstance(unit, str) and unit.strip() in project.units else None), year
+
+
+def quota_warnings(result: ContentResult, project: Project, today: datetime.date) -> list[Diagnostic]:
+    """The units below the plan's quota in ended years (W004), whatever else is wrong with the content."""
+    from .reports import quota_warnings as below_quota
+
+    validated = {profile.source for profile in result.profiles}
+    failed = sorted({item.file for item in result.diagnostics
+                     if item.severity == "error" and item.code != "E030" and item.file.endswith(".md")
+                     and item.file not in validated and not Path(item.file).name.startswith("_")})
+    claims = [claim for path in failed if (claim := _claimed_cell(path, project)) is not None]
+    units_file = project.root / "data" / "units.yaml"
+    return below_quota(result.profiles, project, today, units_file.read_text(encoding="utf-8"), display_path(units_file),
+                       claims)
+
+
+def image_cache_dir(project: Project) -> Path | None:
+    return cache_subdir(project, "images")
 
 
 def render_photos(result: ContentResult, project: Project, include_drafts: bool) -> tuple[dict[str, dict], dict[str, bytes]]:
@@ -440,6 +494,7 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
     if freshness.report is not None:
         return result_from_report(freshness.report), freshness.report[3]
     result = load_content(content_dir, project, cache_dir, jobs)
+    result.diagnostics = sorted(result.diagnostics + quota_warnings(result, project, today), key=Diagnostic.sort_key)
     if result.errors:
         return result, 0
     build_key = hash_parts(result.source_key, str(include_drafts), str(preview), today.isoformat(), project.fingerprint,
@@ -450,7 +505,7 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
     if manifest.build_key == build_key and manifest.intact(out_dir):
         # Same inputs, output untouched: nothing to render or write (links were checked when it was made).
         result.diagnostics += publish.frame_ancestors(project)[1]
-        freshness.record(out_dir, result.diagnostics, result.files, result.profile_count, manifest.page_count)
+        freshness.record(out_dir, result.diagnostics, result.files, result.counts, manifest.page_count)
         return result, manifest.page_count
     with spool_folder(out_dir) as spool:
         return _render_check_publish(result, project, include_drafts, today, preview, out_dir, manifest, build_key,
@@ -498,7 +553,7 @@ def _render_check_publish(result: ContentResult, project: Project, include_draft
 
         def index_search(indexed: OutputFiles, indexed_pages: list[Page]) -> None:
             searches.append(background.submit(
-                build_index, indexed, project.site.prefix, project.site.language, project.root / ".cache" / "search",
+                build_index, indexed, project.site.prefix, project.site.language, cache_subdir(project, "search"),
                 page_shards(indexed_pages), shard_threshold(project.site.extra), jobs, file_keys(indexed, only_html=True)))
 
         pages, files = render_site(result, project, include_drafts, today, preview, published=(out_dir, manifest),
@@ -522,7 +577,7 @@ def _render_check_publish(result: ContentResult, project: Project, include_draft
         return result, 0
     files.update(bundle)
     published = publish_changed(files, out_dir, manifest, build_key, len(pages), links, page_keys)
-    freshness.record(out_dir, result.diagnostics, result.files, result.profile_count, len(pages), published)
+    freshness.record(out_dir, result.diagnostics, result.files, result.counts, len(pages), published)
     timings.mark("build stamp saved")
     if keep_model is not None:
         keep_model(model)

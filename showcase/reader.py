@@ -255,6 +255,25 @@ def _find_slip(front_text: str, error_line: int) -> tuple[int, int, dict] | None
     return None
 
 
+def _unclosed_quote(front_text: str, error_line: int) -> tuple[int, int, dict] | None:
+    """(0-based line, 1-based column, problem) of a quote left open before the line YAML complained about.
+
+    `summary: "Viên chức …` with no closing quote runs on to the next quote, lines later (`- Giảm "khoảng"`),
+    where YAML stumbles on what follows it. A quoted value spanning lines and ending on the line of the
+    error is that mistake: the editor is sent to its opening quote."""
+    try:
+        for token in yaml.scan(front_text, Loader=yaml.CSafeLoader):
+            start, end = token.start_mark, token.end_mark
+            if start.line > error_line:
+                break
+            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and start.line < end.line
+                    and end.line == error_line):
+                return start.line, start.column + 1, fragment("yaml.unclosed_quote", quote=token.style)
+    except yaml.YAMLError:
+        pass  # the scanner stops where YAML did: every token before the error was seen
+    return None
+
+
 def _describe_yaml_problem(error: yaml.MarkedYAMLError) -> str | dict:
     problem = error.problem or str(error)
     for text, key in _YAML_PROBLEMS.items():
@@ -292,7 +311,10 @@ def parse_front_matter(front_text: str, parsed: ParsedFile) -> None:
         line = (mark.line + offset) if mark else offset
         column = (mark.column + 1) if mark else 1
         problem = _describe_yaml_problem(error)
-        slip = None if unclosed else _find_slip(front_text, line - offset)
+        if unclosed and "quoted scalar" in (error.context or ""):
+            quote = front_text.split("\n")[mark.line][mark.column:mark.column + 1]
+            problem = fragment("yaml.unclosed_quote", quote=quote)
+        slip = None if unclosed else (_unclosed_quote(front_text, line - offset) or _find_slip(front_text, line - offset))
         if slip:
             line, column, problem = slip[0] + offset, slip[1], slip[2]
         parsed.diagnostic("E005", line=line, column=column, problem=problem)

@@ -270,10 +270,14 @@ def unit_lines(units_yaml: str) -> dict[str, tuple[int, int, int, str]]:
 
 
 def quota_warnings(profiles: list[Profile], project: Project, today: datetime.date, units_yaml: str,
-                   units_file: str = "data/units.yaml") -> list[Diagnostic]:
+                   units_file: str = "data/units.yaml",
+                   unvalidated: list[tuple[str | None, int | None]] = ()) -> list[Diagnostic]:
     """W004 for every unit active in an ended year of a plan with fewer exemplars than the plan's quota.
 
     The warning points at the unit's id in the units file, the one place every editor's tool can open.
+    `unvalidated`: the (unit, year) of each profile that did not pass the check (None where it could not
+    be read), which may count once fixed: a cell is only warned about if it stays below the quota with
+    every one of them that could belong to it, so that an error in a profile never shows as a gap.
     """
     positions = unit_lines(units_yaml)
     diagnostics = []
@@ -285,7 +289,9 @@ def quota_warnings(profiles: list[Profile], project: Project, today: datetime.da
         for row in table["rows"]:
             line, column, length, source = positions.get(row["unit"], (1, 1, 1, None))
             for cell in row["cells"]:
-                if cell["status"] == BELOW and cell["year"] in ended:
+                pending = sum(1 for unit, year in unvalidated
+                              if unit in (None, row["unit"]) and year in (None, cell["year"]))
+                if cell["status"] == BELOW and cell["year"] in ended and cell["count"] + pending < plan.quota_per_unit_per_year:
                     diagnostics.append(Diagnostic(
                         code="W004", file=units_file, line=line, column=column, length=length, source_line=source,
                         args={"year": cell["year"], "unit": row["unit_name"], "count": cell["count"],

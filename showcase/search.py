@@ -27,11 +27,13 @@ indexing run side by side, at most one per core (SHOWCASE_JOBS). A test checks t
 same as from the whole pages. A site with no profile yet gets an empty bundle from Pagefind's service
 (the command line refuses to write one). Any failure stops the build (B001): nothing is published.
 
-Cache. Pagefind's filter and metadata files are not byte-stable between runs (hash-map order,
-upstream Pagefind/pagefind#638), so each shard's bundle is cached, as one file,
-`.cache/search/<sha256 of Pagefind's version, the language, the shard's URLs and indexed parts>.bundle`:
-the same pages give the same bytes on a rebuild, as the rest of the site does, and editing one
-profile re-indexes only its year. Related-profile cards and other text outside the indexed part do
+Reproducible. Pagefind writes its filter and metadata files in hash-map order (upstream
+Pagefind/pagefind#638); `search_canonical.canonical_bundle` puts every bundle in one order and names
+its files by content, so two builds of the same pages give the same bytes, with or without a cache.
+
+Cache. Each shard's bundle is cached, as one file,
+`.cache/search/<sha256 of Pagefind's version, the language, the shard's URLs and indexed parts>.bundle`,
+so that editing one profile re-indexes only its year. Related-profile cards and other text outside the indexed part do
 not count. An entry whose digest does not match is ignored and rebuilt; entries are written under
 a temporary name and renamed into place; the least recently used beyond `CACHE_KEEP` (or three a
 shard) are removed.
@@ -54,11 +56,12 @@ from pathlib import Path
 
 from . import timings
 from .parallel import job_count
+from .search_canonical import canonical_bundle
 
 BUNDLE_DIR = "pagefind"
 SHARD_MIN_PAGES = 1000  # indexed pages from which the index is split by year (see the module docstring)
 CACHE_KEEP = 16  # cached bundles kept at least (least recently used removed); 3 a shard on a sharded site
-CACHE_FORMAT = "3"  # bump when what goes into a shard's scratch pages, or its key, changes
+CACHE_FORMAT = "4"  # bump when what goes into a shard's scratch pages, or its key, changes
 PART_DIGESTS = "parts.json"  # page content key → digest of its indexed part
 CACHE_MAGIC = b"showcase-search-bundle 1"
 CACHE_SUFFIX = ".bundle"
@@ -265,7 +268,10 @@ def _run_pagefind_in(pages: Mapping[str, str], language: str, root: str | None) 
     for name in ("pagefind.js", "pagefind-entry.json"):  # the service client once returned before writing them
         if not bundle.get(name):
             raise SearchIndexError(f"Pagefind did not write {name}")
-    return bundle
+    try:
+        return canonical_bundle(bundle)
+    except (ValueError, OSError, KeyError):  # a Pagefind whose files read otherwise: still a working index
+        return bundle
 
 
 def _part_digest(part: str) -> str:

@@ -40,9 +40,9 @@ class Freshness:
     input_key: str
     newest_input_ns: int
     started_ns: int
-    report: tuple | None  # (diagnostics, files, profiles, pages) of the last build, when still current
+    report: tuple | None  # (diagnostics, files, profile counts, pages) of the last build, when still current
 
-    def record(self, out_dir: Path, diagnostics: list, files: int, profiles: int, pages: int,
+    def record(self, out_dir: Path, diagnostics: list, files: int, profiles: tuple[int, int, int], pages: int,
                output: Mapping[str, tuple | None] | None = None) -> None:
         self.stamp.record(self.input_key, self.newest_input_ns, self.started_ns, out_dir, (diagnostics, files, profiles, pages),
                           output)

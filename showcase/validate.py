@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from . import skeleton
 from .clock import consent_deadline
 from .config import Plan, Project
 from .diagnostics import Diagnostic, fragment, join
@@ -326,6 +327,7 @@ def validate_profile(parsed: ParsedFile, project: Project, content_dir: Path, re
     slug, slug_line = _check_slug(checker, parsed, values, rel_path)
     for code, line, column, length, args in scan_unsafe(parsed.body, parsed.body_line):
         checker.report(code, Located(None, line, column, length), **args)
+    _check_template_text(checker, parsed, values)
     if plan and "criteria" not in parsed.front:
         example = ", ".join(item.id for item in plan.applicable_criteria(values.get("field", ("",))[0], kind or "")[:2])
         checker.report("W001", opening, example=example or "chung-1")
@@ -345,6 +347,26 @@ def validate_profile(parsed: ParsedFile, project: Project, content_dir: Path, re
         draft=values.get("draft", False), withdrawn=values.get("withdrawn", False),
     )
     return profile, diagnostics
+
+
+def _check_template_text(checker: _ProfileChecker, parsed: ParsedFile, values: dict) -> None:
+    """Text `build.py new` wrote for the editor to replace: an error, or a warning while the profile is a draft."""
+    code = "W005" if values.get("draft") is True else "E046"
+    for key in skeleton.FIELD_TEXTS:
+        entry = parsed.front.get(key)
+        located = entry.value if entry is not None else None
+        items = located.value if located is not None and isinstance(located.value, list) else [located]
+        for item in items:
+            if item is not None and skeleton.is_field_text(key, item.value):
+                what = fragment("template.item" if item is not located else "template.field", key=key)
+                checker.report(code, item, what=what, text=fragment("template.quoted", text=item.value.strip()),
+                               hint=fragment(f"hint.replace_{key}"))
+    found = skeleton.body_lines(parsed.body)
+    if found:
+        first = found[0]
+        line = parsed.body.split("\n")[first]
+        checker.report(code, Located(None, parsed.body_line + first, 1, max(len(line), 1)), what=fragment("template.body"),
+                       text=fragment("template.paragraphs", count=len(found)), hint=fragment("hint.replace_body"))
 
 
 def _check_consent(checker: _ProfileChecker, parsed: ParsedFile, values: dict, project: Project, photo: str | None) -> None:

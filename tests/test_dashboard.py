@@ -319,6 +319,74 @@ def test_check_warns_about_units_below_quota_in_past_years(generated):
     assert "lỗi[W004]" in strict.stderr
 
 
+def expected_quota_warnings(content: Path) -> set[tuple[int, str]]:
+    """(line in data/units.yaml, message) of every W004, from the files (the documented rule)."""
+    profiles = counted_profiles(content)
+    lines = unit_id_lines()
+    expected = set()
+    for unit in UNITS:
+        for year in YEARS:
+            count = sum(1 for p in profiles if p["unit"] == unit["id"] and p["year"] == year)
+            if year < REFERENCE.year and active(unit, year) and count < QUOTA:
+                expected.add((lines[unit["id"]], f"Năm {year}, {unit['name']} có {count} điển hình, "
+                                                 f"chưa đạt chỉ tiêu tối thiểu {QUOTA}/năm của kế hoạch."))
+    return expected
+
+
+def _quota_lines(stderr: str) -> set[tuple[int, str]]:
+    found = re.findall(r"^data/units\.yaml:(\d+):\d+: cảnh báo\[W004\]: (.*)$", stderr, re.M)
+    return {(int(line), text) for line, text in found}
+
+
+def test_quota_warnings_are_shown_by_check_build_and_serve_whatever_else_is_wrong(generated, tmp_path, monkeypatch):
+    """W004 does not vanish when a profile has an error, and build and serve show it as check does. A profile
+    with an error is not counted, but nor does it make a gap of its own: its unit and year (any unit or
+    year it might be, when they cannot be read) are not warned about while it is being fixed."""
+    content = tmp_path / "content"
+    shutil.copytree(generated, content)
+    expected = expected_quota_warnings(content)
+    empty = sorted((unit["id"], year) for unit in UNITS for year in YEARS if year < REFERENCE.year and active(unit, year)
+                   and not any(p["unit"] == unit["id"] and p["year"] == year for p in counted_profiles(content)))
+    unit_id, year = empty[0]
+    claimed = next(item for item in expected if f"Năm {year}, {next(u['name'] for u in UNITS if u['id'] == unit_id)} " in item[1])
+
+    out = tmp_path / "public"
+    built = run_cli("build", "--content", str(content), "--out", str(out), env=EPOCH)
+    assert built.returncode == 0, built.stderr
+    assert _quota_lines(built.stderr) == expected
+    again = run_cli("build", "--content", str(content), "--out", str(out), env=EPOCH)  # up to date: nothing rebuilt
+    assert again.returncode == 0 and _quota_lines(again.stderr) == expected
+
+    import io
+
+    from showcase.serve import Preview
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
+    log = io.StringIO()
+    Preview(ROOT, content, tmp_path / "preview", stream=log).rebuild()
+    assert _quota_lines(log.getvalue()) == expected
+
+    # A profile of the empty cell, with an error (an unknown field): the cell is not warned about, the others still are.
+    folder = content / "ho-so" / str(year)
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {"name": "Tổ công tác đang sửa", "kind": "tap-the", "unit": unit_id, "field": PLAN["fields"][0]["id"],
+            "year": year, "criteria": ["chung-1"], "achievements": ["Thành tích."], "ten_khac": "x"}
+    (folder / "dang-sua.md").write_text(_profile_text(data, "Câu chuyện."), encoding="utf-8")
+    for command in ("check", "build"):
+        result = run_cli(command, "--content", str(content), *(["--out", str(out)] if command == "build" else []), env=EPOCH)
+        assert result.returncode == 1 and "lỗi[E010]" in result.stderr, result.stderr
+        assert _quota_lines(result.stderr) == expected - {claimed}, command
+    log = io.StringIO()
+    Preview(ROOT, content, tmp_path / "preview", stream=log).rebuild()
+    assert "lỗi[E010]" in log.getvalue() and _quota_lines(log.getvalue()) == expected - {claimed}
+
+    # A file whose front-matter cannot be read at all might be any unit's profile of its folder's year.
+    (content / "ho-so" / "2022" / "hong.md").write_text("---\nname: [\n---\nx\n", encoding="utf-8")
+    result = run_cli("check", "--content", str(content), env=EPOCH)
+    assert result.returncode == 1
+    assert _quota_lines(result.stderr) == {item for item in expected - {claimed} if not item[1].startswith("Năm 2022,")}
+
+
 def test_no_quota_warning_for_years_not_ended(generated):
     early = {"SOURCE_DATE_EPOCH": str(int(datetime(2021, 3, 1, tzinfo=UTC).timestamp()))}
     result = run_cli("check", "--content", str(generated), "--format", "json", env=early)

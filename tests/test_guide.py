@@ -142,3 +142,34 @@ def test_text_output_shows_the_line_with_a_caret_and_colours_only_on_a_terminal(
     process.wait(timeout=60)
     os.close(leader)
     assert b"\033[1;31m" in output and b"E012" in output
+
+
+def test_every_fix_in_the_guide_is_concrete_and_copyable(project):
+    """Each code's "Cách sửa" is the fix an editor is shown for its wrong example, with real values: no "…" left
+    where a field name, an id or an example belongs."""
+    text = render_guide(project)
+    for code, entry in catalog("vi")["codes"].items():
+        section = text.split(f"\n### {code} — ", 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
+        fixes = re.findall(r"^Cách sửa: (.+)$", section, re.M)
+        assert len(fixes) == (1 if entry.get("fix") else 0), code
+        for fix in fixes:
+            assert "…" not in fix and "..." not in fix and "{" not in fix, (code, fix)
+
+
+def _glued_code_spans(markdown: str) -> list[str]:
+    """Words written straight after an inline code span (`ca-nhan`phải), outside fenced blocks."""
+    glued, fenced = [], False
+    for line in markdown.split("\n"):
+        if line.startswith("```"):
+            fenced = not fenced
+            continue
+        parts = line.split("`")
+        if fenced or len(parts) % 2 == 0:
+            continue
+        glued += [f"`{parts[index - 1]}`{parts[index][:12]}" for index in range(2, len(parts), 2)
+                  if parts[index][:1].isalpha()]
+    return glued
+
+
+def test_no_word_is_glued_to_a_code_span(project):
+    assert _glued_code_spans(render_guide(project)) == []

@@ -7,6 +7,7 @@ import yaml
 from conftest import ROOT, run_cli
 from test_frontmatter_yaml import as_decap_data, decap_yaml
 
+from showcase import skeleton
 from showcase.new import Answers, default_year, render_profile
 from showcase.schema import PROFILE_FIELDS
 
@@ -41,10 +42,18 @@ def test_from_flags_passes_check_and_never_overwrites(content_dir):
     # Laid out exactly as the editors' web form (Decap CMS) would save it; the hints are on the terminal instead.
     written = path.read_text(encoding="utf-8").split("---\n")[1]
     assert written == decap_yaml([(as_decap_data(front), list(PROFILE_FIELDS))])[0]
-    assert "summary:" in result.stdout and "photo_alt" in result.stdout
+    assert "awards:" in result.stdout and "photo_alt" in result.stdout
     checked = _check(content_dir)
     assert checked.returncode == 0, checked.stderr
-    assert path.name not in checked.stderr  # no warning about it either: criteria and stage are filled
+    # Criteria and stage are filled: what is left to say about the draft is its template summary and body (W005).
+    body = path.read_text(encoding="utf-8").split("\n").index(skeleton.body(True)[0]) + 1
+    summary = path.read_text(encoding="utf-8").split("\n").index(f"summary: {skeleton.SUMMARY}") + 1
+    assert [line for line in checked.stderr.splitlines() if path.name in line] == [
+        f"{content_dir}/ho-so/2024/tran-thi-hoa.md:{summary}:10: cảnh báo[W005]: Trường `summary` vẫn là chữ mẫu do lệnh "
+        f"`build.py new` tạo ra: “{skeleton.SUMMARY}”; cần thay trước khi bỏ dòng `draft: true`.",
+        f"{content_dir}/ho-so/2024/tran-thi-hoa.md:{body}:1: cảnh báo[W005]: Bài viết vẫn là chữ mẫu do lệnh "
+        "`build.py new` tạo ra (4 đoạn trong ngoặc đơn, đoạn đầu tiên ở dòng này); cần thay trước khi bỏ dòng "
+        "`draft: true`."]
 
     before = path.read_bytes()
     again = _new(content_dir, *flags)
@@ -120,3 +129,32 @@ def test_awkward_names_stay_valid_yaml(project):
                       achievements=["Đạt 100%: vượt chỉ tiêu # lần đầu"])
     front = yaml.safe_load(render_profile(answers, project).split("---\n")[1])
     assert front["name"] == 'Đội "Xung kích": #1' and front["achievements"] == ["Đạt 100%: vượt chỉ tiêu # lần đầu"]
+
+
+def test_template_text_left_by_new_is_an_error_once_published(content_dir):
+    """The body, the summary and the achievement `new` writes for the editor to replace never get published."""
+    result = _new(content_dir, "--name", "Tổ Một cửa", "--kind", "tap-the", "--unit", "van-phong",
+                  "--field", "cai-cach-hanh-chinh", "--year", "2023", "--criteria", "chung-1", "--yes")
+    assert result.returncode == 0, result.stderr
+    path = content_dir / "ho-so" / "2023" / "to-mot-cua.md"
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    summary = next(number for number, line in enumerate(lines, 1) if line.startswith("summary:"))
+    achievement = next(number for number, line in enumerate(lines, 1) if line.startswith("  - Viết thành tích"))
+    body = next(number for number, line in enumerate(lines, 1) if line.startswith("(Đoạn mở đầu"))
+
+    draft = _check(content_dir)
+    assert draft.returncode == 0, draft.stderr
+    warned = [(line.split(":")[1], line.split(": ")[1]) for line in draft.stderr.splitlines() if path.name in line]
+    assert warned == [(str(summary), "cảnh báo[W005]"), (str(achievement), "cảnh báo[W005]"),
+                      (str(body), "cảnh báo[W005]")], draft.stderr
+
+    path.write_text(text.replace("\ndraft: true", "\n# draft: true"), encoding="utf-8")
+    published = _check(content_dir)
+    assert published.returncode == 1
+    found = [(line.split(":")[1], line.split(": ")[1]) for line in published.stderr.splitlines() if path.name in line]
+    assert found == [(str(summary), "lỗi[E046]"), (str(achievement), "lỗi[E046]"), (str(body), "lỗi[E046]")]
+    assert "Trường `summary` vẫn là chữ mẫu do lệnh `build.py new` tạo ra: “Một câu giới thiệu ngắn về điển hình”." \
+        in published.stderr
+    built = run_cli("build", "--content", str(content_dir), "--out", str(content_dir.parent / "public"))
+    assert built.returncode == 1 and not (content_dir.parent / "public").exists()

@@ -133,3 +133,22 @@ def test_an_output_that_cannot_be_written_is_a_message_not_a_traceback(tmp_path)
 def test_usage_and_config_errors_exit_2(tmp_path):
     assert run_cli("check", "--format", "xml").returncode == 2
     assert run_cli("check", "--content", str(tmp_path / "missing")).returncode == 2
+
+
+@pytest.mark.parametrize("name, quote", [
+    ("unclosed-quote-then-quoted-word.md", '"'),
+    ("unclosed-single-quote-then-quoted-word.md", "'"),
+    ("unclosed-quote-at-end.md", '"'),
+])
+def test_an_unclosed_quote_is_reported_where_it_opens(name, quote, tmp_path):
+    """YAML reads on to the next quote of a later line and stumbles there; the editor is sent to the opening quote."""
+    content = tmp_path / "content"
+    content.mkdir()
+    copy_fixture(name, content)
+    result = run_cli("check", "--content", str(content))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    head = next(line for line in result.stderr.splitlines() if "lỗi[E005]" in line)
+    assert f"{name}:8:10:" in head, result.stderr
+    assert "thiếu dấu ngoặc kép đóng" in head and quote in head
+    assert f"8 | summary: {quote}Viên chức" in result.stderr
+    assert "  |          ^" in result.stderr
