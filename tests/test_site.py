@@ -167,3 +167,20 @@ def test_schema_accepts_samples_and_rejects_type_and_enum_errors():
 def test_sample_content_is_clean(project):
     result = pipeline.load_content(ROOT / "content", project)
     assert result.errors == 0, [d for d in result.diagnostics if d.severity == "error"]
+
+
+def test_one_search_box_per_page(built_site):
+    boxes = {path.relative_to(built_site).as_posix(): count for path in built_site.rglob("*.html")
+             if (count := len(re.findall(r'<input[^>]*type="search"', path.read_text(encoding="utf-8")))) > 1}
+    assert boxes == {}
+
+
+def test_home_leads_with_exemplars_and_explains_the_old_province_name(built_site):
+    html = page(built_site, PREFIX)
+    main = html[html.index("<main"):]
+    assert main.index('class="card') < main.index("Kế hoạch"), "exemplars come before the plan's introduction"
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
+    # The plan was issued by the old province: where its name first appears, one clause says why.
+    first = text.index("Quảng Bình")
+    sentence = text[text.rfind(".", 0, first) + 1:text.find(".", first)]
+    assert "hợp nhất" in sentence, sentence
