@@ -61,7 +61,7 @@ def _year_chart(plan: Plan, table: dict, chart_id: str) -> dict:
              "note": f"({column['status_label']})" if column["status"] != ENDED else "", "open": column["status"] != ENDED}
             for column in table["years"]]
     title = f"Số điển hình theo năm, {plan.title}"
-    return {"id": chart_id, "title": title, "svg": bar_chart(chart_id, title, describe(title, bars), bars)}
+    return {"id": chart_id, "title": title, "html": bar_chart(chart_id, title, describe(title, bars), bars)}
 
 
 def _units_chart(table: dict, year: int, chart_id: str, quota: int) -> dict:
@@ -74,20 +74,21 @@ def _units_chart(table: dict, year: int, chart_id: str, quota: int) -> dict:
         bars.append({"label": row["unit_name"], "value": cell["count"],
                      "note": "– chưa đạt" if cell["status"] == BELOW else "", "open": cell["status"] == IN_PROGRESS})
     title = f"Số điển hình của từng đơn vị năm {year} so với chỉ tiêu {quota}"
-    svg = bar_chart(chart_id, title, describe(title, bars), bars, marker={"value": quota, "label": f"Chỉ tiêu: {quota}"})
-    return {"id": chart_id, "title": title, "svg": svg}
+    html = bar_chart(chart_id, title, describe(title, bars), bars,
+                     marker={"value": quota, "label": f"Chỉ tiêu: {quota} điển hình mỗi đơn vị"})
+    return {"id": chart_id, "title": title, "html": html}
 
 
 def _field_chart(table: dict, chart_id: str) -> dict:
     bars = [{"label": item["label"], "value": item["count"]} for item in table["field_totals"]]
     title = "Số điển hình theo lĩnh vực"
-    return {"id": chart_id, "title": title, "svg": bar_chart(chart_id, title, describe(title, bars), bars)}
+    return {"id": chart_id, "title": title, "html": bar_chart(chart_id, title, describe(title, bars), bars)}
 
 
 def _funnel_chart(review: dict, chart_id: str) -> dict:
     bars = [{"label": f"{stage['order'] + 1}. {stage['label']}", "value": stage["reached"]} for stage in review["funnel"]]
     title = f"Số điển hình đã đạt tới từng bước của quy trình – {review['milestone']['label']}"
-    return {"id": chart_id, "title": title, "svg": bar_chart(chart_id, title, describe(title, bars), bars)}
+    return {"id": chart_id, "title": title, "html": bar_chart(chart_id, title, describe(title, bars), bars)}
 
 
 def _cell_view(cell: dict) -> dict:
