@@ -52,9 +52,10 @@ def ensure_venv(requirements: str) -> None:
     stamp.write_text(wanted)
 
 
-def ensure_system_tools() -> None:
-    """Chromium, Java and Node for the browser, accessibility and HTML-validator tests."""
-    missing = [tool for tool in SYSTEM_PACKAGES if shutil.which(tool) is None]
+def ensure_system_tools(tools: tuple[str, ...] = tuple(SYSTEM_PACKAGES)) -> None:
+    """Node for the editors' form (Decap CMS, self-hosted from npm); for the tests also Chromium, Java and
+    Poppler (browser, accessibility, HTML-validator and printed-yearbook checks)."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
         packages = [package for tool in missing for package in SYSTEM_PACKAGES[tool]]
         if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -69,13 +70,14 @@ def ensure_system_tools() -> None:
         stamp = ROOT / "node_modules" / ".installed"
         wanted = hashlib.sha256((ROOT / "package.json").read_bytes() + (lock.read_bytes() if lock.exists() else b"")).hexdigest()
         if not stamp.exists() or stamp.read_text() != wanted:
-            say("Cài đặt công cụ kiểm tra từ npm (axe-core, vnu-jar, Netlify)")
+            say("Cài đặt gói npm: Decap CMS, decap-server và công cụ kiểm tra (axe-core, vnu-jar, Netlify)")
             run("npm", "ci" if lock.exists() else "install", "--no-audit", "--no-fund", "--loglevel=error", cwd=ROOT)
             stamp.write_text(wanted)
 
 
 def preview(args: list[str]) -> int:
     ensure_venv("requirements.txt")
+    ensure_system_tools(("npm",))
     return subprocess.call([str(VENV_PYTHON), str(ROOT / "build.py"), "serve", *args], cwd=ROOT)
 
 

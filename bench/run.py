@@ -103,6 +103,8 @@ def scratch_project(work: Path) -> Path:
             shutil.copytree(source, project / part, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, project / part)
+    # The editors' form copies Decap's bundle from the generator's node_modules (showcase/cms.py): linked, not copied.
+    (project / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     return project
 
 

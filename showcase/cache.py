@@ -74,6 +74,9 @@ def generator_version() -> str:
     for path in sorted(package.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".json") and "__pycache__" not in path.parts:
             parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    # The editors' form copies Decap's bundle from npm (showcase/cms.py): its version is an input too.
+    decap = package.parent / "node_modules" / "decap-cms" / "package.json"
+    parts += ["decap-cms", decap.read_bytes() if decap.is_file() else b""]
     return _hash(*parts)
 
 

@@ -103,6 +103,13 @@ class Plan:
     def covers(self, year: int) -> bool:
         return self.start <= year <= self.end
 
+    def ids(self, source: str) -> dict[str, str]:
+        """The ids this plan allows for `source` (kinds, fields, stages, milestones, criteria), with their names."""
+        if source == "criteria":
+            return {item.id: item.text for item in self.criteria.values()}
+        items = {"kinds": self.kinds, "fields": self.fields, "stages": self.stages, "milestones": self.milestones}[source]
+        return {item.id: item.label for item in items.values()}
+
     def applicable_criteria(self, field_id: str, kind_id: str) -> list[Criterion]:
         field_criteria = self.fields[field_id].criteria if field_id in self.fields else ()
         return [item for item in (*self.general_criteria, *field_criteria) if kind_id in item.kinds]
@@ -345,7 +352,7 @@ def load_units(path: Path, root: Path) -> tuple[dict[str, Unit], list[Diagnostic
 DEFAULT_PATHS = {
     "profile": "ho-so", "field": "linh-vuc", "unit": "don-vi", "year": "nam",
     "kind": "loai", "all": "tat-ca", "page": "trang",
-    "statistics": "thong-ke", "milestone": "so-ket", "yearbook": "ky-yeu", "gone": "da-go",
+    "statistics": "thong-ke", "milestone": "so-ket", "yearbook": "ky-yeu", "gone": "da-go", "cms": "quan-tri",
 }
 STATISTICS_VISIBILITY = ("public", "unlisted")
 YEARBOOK_ORDER_KEYS = ("field", "kind", "unit", "year", "name")

@@ -160,7 +160,7 @@ def check_links(files: dict[str, bytes], prefix: str = "/") -> list[Diagnostic]:
 
 def check_links_cached(files: dict[str, bytes], prefix: str = "/", keys: dict[str, str] | None = None,
                        known: dict[str, tuple] | None = None,
-                       scanned: dict[str, list] | None = None) -> tuple[list[Diagnostic], dict[str, tuple]]:
+                       scanned: dict[str, list] | None = None, skip: str | None = None) -> tuple[list[Diagnostic], dict[str, tuple]]:
     """E040 for each internal link of an HTML page that is not among `files`.
 
     Links outside the section's prefix belong to the rest of the department's site and are
@@ -169,7 +169,8 @@ def check_links_cached(files: dict[str, bytes], prefix: str = "/", keys: dict[st
     unchanged page skip the scan: only its targets are looked up. `scanned` (path → distinct
     targets, see distinct_targets) holds the scans made where the pages were rendered. A page with a
     target that does not resolve is scanned again, for the lines of the diagnostics. Returns the
-    diagnostics and the targets of every page, for the next build.
+    diagnostics and the targets of every page, for the next build. `skip`: a folder whose pages are not
+    ours to check (the editors' form, whose links are made by Decap at run time).
     """
     diagnostics = []
     targets_of: dict[str, tuple] = {}
@@ -178,7 +179,7 @@ def check_links_cached(files: dict[str, bytes], prefix: str = "/", keys: dict[st
     # come from the render workers, 40 pages at a time, each batch with its own copies (at 10,000
     # profiles, 20.7 MB of targets in the manifest instead of about 2).
     same: dict[str, str] = {}
-    pages = sorted(page for page in files if page.endswith(".html"))
+    pages = sorted(page for page in files if page.endswith(".html") and not (skip and page.startswith(skip)))
     listed: dict[str, tuple[str | None, tuple | None]] = {}  # page → (content key, known targets)
     for page in pages:
         key = keys.get(page) if keys else None

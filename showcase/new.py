@@ -13,9 +13,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .config import Plan, Project
+from .frontmatter_yaml import front_matter_file
 from .reader import as_date, read_profile
 from .schema import PROFILE_FIELDS
 from .text import fold, nfc, slugify
@@ -367,98 +366,69 @@ def _missing_scopes(project: Project, needed: list[str], chosen: list[str]) -> s
 # --- writing --------------------------------------------------------------------------------------------
 
 
-def _scalar(value: str) -> str:
-    """`value` as YAML: plain when it reads back unchanged with a comment after it, else double-quoted."""
-    plain = value.strip()
-    try:
-        if plain and yaml.safe_load(f"key: {plain}  # note") == {"key": plain}:
-            return plain
-    except yaml.YAMLError:
-        pass
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def front_matter(answers: Answers, project: Project) -> dict:
+    """The new profile's fields, as the editors' form would hold them (dates as text)."""
+    plan = project.plan_for_year(answers.year)
+    personal = answers.kind in project.personal_data.requires_consent
+    data: dict = {"name": answers.name, "kind": answers.kind}
+    if personal and answers.position:
+        data["position"] = answers.position
+    data.update(unit=answers.unit, field=answers.field, year=answers.year)
+    if answers.criteria:
+        data["criteria"] = list(answers.criteria)
+    data["achievements"] = list(answers.achievements or [PLACEHOLDER_ACHIEVEMENT])
+    if answers.stage and answers.stage in plan.stages:
+        data["stage"] = answers.stage
+    if personal:
+        consent = PROFILE_FIELDS["consent"].fields
+        data["consent"] = {
+            "date": answers.consent_date.isoformat() if answers.consent_date else consent["date"].example,
+            "document": answers.consent_document or consent["document"].example,
+            "scope": list(answers.consent_scope),
+        }
+    data["draft"] = True
+    return data
 
 
-def _line(key: str, value: str, note: str, indent: str = "") -> str:
-    return f"{indent}{key}: {value}  # {note}"
+BODY_TEMPLATE = """({opening})
+
+## Hoàn cảnh và nhiệm vụ
+
+(Nhiệm vụ được giao, khó khăn phải vượt qua.)
+
+## Cách làm, sáng kiến
+
+(Việc đã làm, cách làm mới, sáng kiến; nêu số liệu cụ thể.)
+
+## Kết quả và khả năng nhân rộng
+
+(Kết quả đạt được, được ghi nhận thế nào, nơi khác có thể học tập điều gì.)
+"""
 
 
 def render_profile(answers: Answers, project: Project) -> str:
-    """The profile's text: commented front-matter and a body skeleton. Pure: no disk access."""
-    plan = project.plan_for_year(answers.year)
-    meaning = {key: spec.meaning for key, spec in PROFILE_FIELDS.items()}
-    kind = plan.kinds[answers.kind]
+    """The profile's text, its fields laid out exactly as the editors' web form writes them (so a later save
+    from the form changes only what is edited), and a body skeleton. Pure: no disk access."""
     personal = answers.kind in project.personal_data.requires_consent
-    lines = [
-        "---",
-        "# Phần thông tin của hồ sơ. Mỗi dòng là `tên trường: giá trị`; chữ sau dấu # là ghi chú, không hiện trên trang.",
-        _line("name", _scalar(answers.name), meaning["name"]),
-        _line("kind", answers.kind, f"{meaning['kind']}: {kind.label}"),
-    ]
-    if personal:
-        if answers.position:
-            lines.append(_line("position", _scalar(answers.position), meaning["position"]))
-        else:
-            lines.append(f"# position: Chuyên viên  # {meaning['position']} (bỏ dấu # ở đầu dòng và sửa lại)")
-    lines += [
-        _line("unit", answers.unit, f"{meaning['unit']}: {project.units[answers.unit].name}"),
-        _line("field", answers.field, f"{meaning['field']}: {plan.fields[answers.field].label}"),
-        _line("year", str(answers.year), f"{meaning['year']} (viết số, không đặt trong ngoặc kép)"),
-        f"# summary: Một câu giới thiệu ngắn về điển hình  # {meaning['summary']} (bỏ dấu # ở đầu dòng để dùng)",
-    ]
-    if answers.criteria:
-        lines.append(f"criteria:  # {meaning['criteria']}")
-        lines += [f"  - {item}  # {plan.criteria[item].text}" for item in answers.criteria]
-    else:
-        applicable = ", ".join(item.id for item in plan.applicable_criteria(answers.field, answers.kind))
-        lines.append(f"criteria: []  # {meaning['criteria']}; chọn trong: {applicable}")
-    lines.append(f"achievements:  # {meaning['achievements']}, bắt đầu bằng \"- \"")
-    lines += [f"  - {_scalar(item)}" for item in (answers.achievements or [PLACEHOLDER_ACHIEVEMENT])]
-    if answers.stage:
-        lines.append(_line("stage", answers.stage, f"{meaning['stage']}: {plan.stages[answers.stage].label}"))
-    milestones = [item for item in plan.milestones.values() if item.covers_start <= answers.year <= item.covers_end]
-    if milestones:
-        options = ", ".join(f"{item.id} ({item.label})" for item in milestones)
-        lines.append(f"# nominated: {milestones[-1].id}  # {meaning['nominated']}: {options}")
+    opening = ("Đoạn mở đầu: giới thiệu ngắn về " + ("người" if personal else "tập thể") + " được nêu gương, "
+               "đơn vị công tác và việc làm nổi bật nhất.")
+    return front_matter_file(front_matter(answers, project), list(PROFILE_FIELDS), BODY_TEMPLATE.format(opening=opening))
+
+
+def optional_fields_note(project: Project, year: int) -> str:
+    """What the editor may add by hand, told on the terminal (the file itself carries no comments: the web form
+    would drop them)."""
+    meaning = {key: spec.meaning for key, spec in PROFILE_FIELDS.items()}
     award = PROFILE_FIELDS["awards"].items.fields
-    lines += [
-        f"# awards:  # {meaning['awards']}; bỏ dấu # ở đầu các dòng dưới đây để dùng",
-        f"#   - title: {award['title'].example}  # {award['title'].meaning}",
-        f"#     decision: {award['decision'].example}  # {award['decision'].meaning}",
-        f"#     date: {award['date'].example}  # {award['date'].meaning}",
-        f"#     issuer: {award['issuer'].example}  # {award['issuer'].meaning}",
-        f"# photo: {slugify(answers.name) or 'anh'}.jpg  # {meaning['photo']}",
-        f"# photo_alt: Mô tả ngắn nội dung ảnh  # {meaning['photo_alt']} (bắt buộc khi có ảnh)",
-    ]
-    if personal:
-        consent = PROFILE_FIELDS["consent"].fields
-        scopes = ", ".join(f"{scope_id} ({label})" for scope_id, label in project.personal_data.scopes.items())
-        date = answers.consent_date.isoformat() if answers.consent_date else consent["date"].example
-        lines += [
-            f"consent:  # {meaning['consent']} (bắt buộc với hồ sơ cá nhân)",
-            _line("date", date, consent["date"].meaning, "  "),
-            _line("document", _scalar(answers.consent_document or consent["document"].example), consent["document"].meaning, "  "),
-            _line("scope", "[" + ", ".join(answers.consent_scope) + "]", f"{consent['scope'].meaning}: {scopes}", "  "),
-        ]
-    lines += [
-        _line("draft", "true", "bản nháp: chỉ hiện khi xem trước; xóa dòng này khi hồ sơ đã hoàn chỉnh để xuất bản"),
-        "---",
-        "(Đoạn mở đầu: giới thiệu ngắn về " + ("người" if personal else "tập thể") + " được nêu gương, "
-        "đơn vị công tác và việc làm nổi bật nhất.)",
-        "",
-        "## Hoàn cảnh và nhiệm vụ",
-        "",
-        "(Nhiệm vụ được giao, khó khăn phải vượt qua.)",
-        "",
-        "## Cách làm, sáng kiến",
-        "",
-        "(Việc đã làm, cách làm mới, sáng kiến; nêu số liệu cụ thể.)",
-        "",
-        "## Kết quả và khả năng nhân rộng",
-        "",
-        "(Kết quả đạt được, được ghi nhận thế nào, nơi khác có thể học tập điều gì.)",
-        "",
-    ]
-    return "\n".join(lines)
+    plan = project.plan_for_year(year)
+    milestones = [item for item in plan.milestones.values() if item.covers_start <= year <= item.covers_end] if plan else []
+    lines = ["Có thể thêm vào phần thông tin (xem docs/huong-dan-bien-tap.md, mục 4):",
+             f"  summary: ...            ({meaning['summary']})",
+             f"  awards: - title: {award['title'].example} ({meaning['awards']})",
+             f"  photo: ..., photo_alt: ...  ({meaning['photo']}; {meaning['photo_alt']})"]
+    if milestones:
+        lines.append(f"  nominated: {milestones[-1].id}  ({meaning['nominated']})")
+    return "\n".join(lines) + "\n"
 
 
 def target_path(content_dir: Path, year: int, slug: str) -> Path:
@@ -504,4 +474,5 @@ def run(args, project: Project, source=None, output=None) -> int:
                  "xem trước bằng: python build.py serve\n")
     output.write("Hồ sơ đang là bản nháp (draft: true): xóa dòng đó khi đã hoàn chỉnh để xuất bản. "
                  "Kiểm tra bằng: python build.py check\n")
+    output.write(optional_fields_note(project, answers.year))
     return 0

@@ -25,6 +25,7 @@ import jinja2
 from . import publish, timings
 from .cache import PageManifest, ProfileCache, content_key, file_signatures, generator_version, hash_parts, stat_signature, tree_version
 from .clock import consent_deadline, reference_date
+from .cms import cms_files, cms_folder, connect_sources
 from .config import Project
 from .diagnostics import Diagnostic, fragment
 from .feeds import discovery_files, head_links
@@ -305,11 +306,13 @@ def site_model(result: ContentResult, project: Project, include_drafts: bool,
     discovery = head_links(project)
     environment.globals.update(discovery=discovery, json_ld=json_ld)
     environment.globals["preview"] = preview
+    cms, problems = cms_files(project, environment, asset_urls)
+    result.diagnostics += problems
     # Everything every page sees besides its own context: the templates, the assets, the code.
     environment_key = hash_parts(tree_version(project.layouts_dir), repr(sorted(asset_urls.items())), repr(discovery),
                                  str(preview), generator_version())
     return SiteModel({profile.rel_path: profile for profile in result.profiles}, pages, environment, environment_key,
-                     photos, {**assets, **photo_files})
+                     photos, {**assets, **photo_files, **cms})
 
 
 SEARCH_MARKER = "data-pagefind-body"  # a template holding it makes pages the search indexes
@@ -377,7 +380,8 @@ def render_site(result: ContentResult, project: Project, include_drafts: bool,
         files["index.html"] = environment.get_template("redirect.html").render(
             target=project.site.prefix, site=project.site).encode("utf-8")
     files[publish.REDIRECTS_FILE] = publish.redirects_file(result.profiles, project, include_drafts)
-    files[publish.HEADERS_FILE] = publish.headers_file(list(files), project, ancestors, preview)
+    files[publish.HEADERS_FILE] = publish.headers_file(list(files), project, ancestors, preview, cms_folder(project),
+                                                       connect_sources(project))
     timings.mark("files assembled")
     return pages, files
 
@@ -502,7 +506,8 @@ def _render_check_publish(result: ContentResult, project: Project, include_draft
                                    published_signatures=published_signatures)
         page_keys = file_keys(files, only_html=True)
         # Pages whose bytes a previous build checked only have their link targets looked up again.
-        broken, links = check_links_cached(files, project.site.prefix, page_keys, manifest.links, files.link_scans)
+        broken, links = check_links_cached(files, project.site.prefix, page_keys, manifest.links, files.link_scans,
+                                           skip=cms_folder(project))
         timings.mark("links checked")
         result.diagnostics += publish.frame_ancestors(project)[1] + broken
         try:

@@ -80,16 +80,62 @@ def content_security_policy(ancestors: list[str]) -> str:
 # --- _headers ------------------------------------------------------------------------
 
 
-def headers_file(paths: list[str], project: Project, ancestors: list[str], preview: bool) -> bytes:
+def cms_content_security_policy(ancestors: list[str], connect: list[str]) -> str:
+    """The editors' form only: Decap compiles its config schema at run time ('unsafe-eval'), injects its
+    styles ('unsafe-inline'), reads and shows uploaded photos as blob: and data: URLs, shows GitHub avatars, and talks
+    to GitHub, the sign-in provider and, on the editor's own computer, decap-server (`connect`). No
+    upgrade-insecure-requests: that local server speaks plain HTTP on 127.0.0.1."""
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob: https://avatars.githubusercontent.com",
+        "font-src 'self' data:",
+        f"connect-src 'self' blob: data: {' '.join(connect)}",
+        "frame-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        f"frame-ancestors {' '.join(ancestors)}",
+    ])
+
+
+def _csp_rules(paths: list[str], cms_folder: str) -> list[str]:
+    """Header rules that cover every published path but the CMS folder, without overlapping it: Netlify
+    joins the values of one header from every rule that matches a path, and two policies both apply, so
+    the CMS could not be given a wider policy beside a site-wide one. A path gets the rule of its first
+    folder that is not an ancestor of the CMS folder (`/x/*`), or its own (and, for an index.html, its
+    folder's URL) when it sits in such an ancestor."""
+    ancestors = cms_folder.strip("/").split("/")[:-1]
+    rules: set[str] = set()
+    for path in paths:
+        if path.startswith(cms_folder) or path.startswith("_"):
+            continue
+        parts = path.split("/")
+        depth = 0
+        while depth < len(ancestors) and depth < len(parts) - 1 and parts[depth] == ancestors[depth]:
+            depth += 1
+        if len(parts) > depth + 1:
+            rules.add("/" + "/".join(parts[: depth + 1]) + "/*")
+        else:
+            rules.add("/" + path)
+            if parts[-1] == "index.html":
+                rules.add("/" + path[: -len("index.html")])
+    return sorted(rules)
+
+
+def headers_file(paths: list[str], project: Project, ancestors: list[str], preview: bool,
+                 cms_folder: str = "", cms_connect: list[str] | None = None) -> bytes:
     """Security headers for every path; immutable caching for fingerprinted assets; short for HTML.
 
     Cache rules never overlap (Netlify joins values of the same header from several rules),
     so HTML gets one rule per top-level folder of the section, found in one pass over `paths`.
+    The Content-Security-Policy is strict everywhere but the CMS folder (`cms_folder`), which gets the
+    wider policy its editor needs; neither rule overlaps the other.
     """
     prefix = project.site.prefix
     assets = f"{prefix}assets/"
     security = {
-        "Content-Security-Policy": content_security_policy(ancestors),
         "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -117,6 +163,13 @@ def headers_file(paths: list[str], project: Project, ancestors: list[str], previ
     lines += [f"{assets}*", f"  Cache-Control: {IMMUTABLE}"]
     for rule in sorted(html_rules):
         lines += [rule, f"  Cache-Control: {HTML_CACHE}"]
+    strict = content_security_policy(ancestors)
+    if cms_folder:
+        for rule in _csp_rules(paths, cms_folder):
+            lines += [rule, f"  Content-Security-Policy: {strict}"]
+        lines += [f"/{cms_folder}*", f"  Content-Security-Policy: {cms_content_security_policy(ancestors, cms_connect or [])}"]
+    else:
+        lines += ["/*", f"  Content-Security-Policy: {strict}"]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

@@ -22,46 +22,53 @@ class Spec:
     fields: dict[str, Spec] = field(default_factory=dict)
     example: str = ""
     many: bool = False  # an id field that also takes a list of ids
+    label: str = ""  # the field's name in the editors' form (the CMS); `meaning` is its hint
 
 
-AWARD = Spec("object", "một danh hiệu hoặc hình thức khen thưởng", fields={
-    "title": Spec("string", "tên danh hiệu, hình thức khen thưởng", required=True, example="Chiến sĩ thi đua cơ sở"),
-    "decision": Spec("string", "số quyết định", example="125/QĐ-SXD"),
-    "date": Spec("date", "ngày ký quyết định", example="2023-12-20"),
-    "issuer": Spec("string", "người hoặc cơ quan ký quyết định", example="Giám đốc Sở Xây dựng"),
+AWARD = Spec("object", "một danh hiệu hoặc hình thức khen thưởng", label="Danh hiệu, khen thưởng", fields={
+    "title": Spec("string", "tên danh hiệu, hình thức khen thưởng",
+                  label="Danh hiệu, hình thức khen thưởng", required=True, example="Chiến sĩ thi đua cơ sở"),
+    "decision": Spec("string", "số quyết định", label="Số quyết định", example="125/QĐ-SXD"),
+    "date": Spec("date", "ngày ký quyết định", label="Ngày ký quyết định", example="2023-12-20"),
+    "issuer": Spec("string", "người hoặc cơ quan ký quyết định", label="Người hoặc cơ quan ký", example="Giám đốc Sở Xây dựng"),
 })
 
-CONSENT = Spec("object", "bản ghi đồng ý công bố dữ liệu cá nhân", fields={
-    "date": Spec("date", "ngày người được nêu gương đồng ý", required=True, example="2023-11-02"),
-    "document": Spec("string", "số, ký hiệu văn bản đồng ý", required=True, example="Phiếu đồng ý số 07/PĐY-VP"),
-    "scope": Spec("list", "những thông tin được phép công bố", required=True,
+CONSENT = Spec("object", "bản ghi đồng ý công bố dữ liệu cá nhân", label="Đồng ý công bố dữ liệu cá nhân", fields={
+    "date": Spec("date", "ngày người được nêu gương đồng ý", label="Ngày đồng ý", required=True, example="2023-11-02"),
+    "document": Spec("string", "số, ký hiệu văn bản đồng ý", label="Văn bản đồng ý", required=True, example="Phiếu đồng ý số 07/PĐY-VP"),
+    "scope": Spec("list", "những thông tin được phép công bố", label="Thông tin được phép công bố", required=True,
                   items=Spec("id", source="consent_scopes"), example="[ho-ten, chuc-vu, anh, thanh-tich]"),
 })
 
 PROFILE_FIELDS: dict[str, Spec] = {
-    "name": Spec("string", "họ và tên cá nhân hoặc tên tập thể", required=True, example="Nguyễn Văn A"),
-    "kind": Spec("id", "loại điển hình", required=True, source="kinds", example="ca-nhan"),
-    "field": Spec("id", "lĩnh vực theo mục II.3.2 của kế hoạch", required=True, source="fields", example="cai-cach-hanh-chinh"),
-    "unit": Spec("id", "phòng, đơn vị", required=True, source="units", example="van-phong"),
-    "year": Spec("integer", "năm được công nhận điển hình", required=True, example="2023"),
-    "achievements": Spec("list", "các thành tích tiêu biểu, mỗi thành tích một dòng", required=True,
-                         items=Spec("string"), example='["Thành tích thứ nhất", "Thành tích thứ hai"]'),
-    "position": Spec("string", "chức vụ, vị trí công tác", example="Chuyên viên, Bộ phận Một cửa"),
-    "summary": Spec("string", "một câu giới thiệu ngắn", example="Người đưa dịch vụ công trực tuyến về với người dân."),
-    "criteria": Spec("list", "các tiêu chí của kế hoạch mà điển hình đạt được", items=Spec("id", source="criteria"),
+    "name": Spec("string", "họ và tên cá nhân hoặc tên tập thể", label="Họ và tên / Tên tập thể", required=True, example="Nguyễn Văn A"),
+    "kind": Spec("id", "loại điển hình", label="Loại điển hình", required=True, source="kinds", example="ca-nhan"),
+    "position": Spec("string", "chức vụ, vị trí công tác", label="Chức vụ, vị trí công tác", example="Chuyên viên, Bộ phận Một cửa"),
+    "unit": Spec("id", "phòng, đơn vị", label="Phòng, đơn vị", required=True, source="units", example="van-phong"),
+    "field": Spec("id", "lĩnh vực theo mục II.3.2 của kế hoạch",
+                  label="Lĩnh vực", required=True, source="fields", example="cai-cach-hanh-chinh"),
+    "year": Spec("integer", "năm được công nhận điển hình", label="Năm công nhận", required=True, example="2023"),
+    "summary": Spec("string", "một câu giới thiệu ngắn",
+                    label="Giới thiệu ngắn", example="Người đưa dịch vụ công trực tuyến về với người dân."),
+    "criteria": Spec("list", "các tiêu chí của kế hoạch mà điển hình đạt được",
+                     label="Tiêu chí đạt được", items=Spec("id", source="criteria"),
                      example="[chung-1, c-1]"),
-    "awards": Spec("list", "danh hiệu, khen thưởng đã nhận", items=AWARD),
-    "stage": Spec("id", "giai đoạn hiện tại trong quy trình của kế hoạch", source="stages", example="binh-chon"),
-    "nominated": Spec("id", "mốc sơ kết, tổng kết mà điển hình được đề cử", source="milestones", many=True,
+    "achievements": Spec("list", "các thành tích tiêu biểu, mỗi thành tích một dòng", label="Thành tích tiêu biểu", required=True,
+                         items=Spec("string"), example='["Thành tích thứ nhất", "Thành tích thứ hai"]'),
+    "awards": Spec("list", "danh hiệu, khen thưởng đã nhận", label="Danh hiệu, khen thưởng", items=AWARD),
+    "stage": Spec("id", "giai đoạn hiện tại trong quy trình của kế hoạch",
+                  label="Giai đoạn trong quy trình", source="stages", example="binh-chon"),
+    "nominated": Spec("id", "mốc sơ kết, tổng kết mà điển hình được đề cử",
+                      label="Đề cử lên mốc sơ kết, tổng kết", source="milestones", many=True,
                       example="so-ket-2023"),
+    "photo": Spec("path", "tên tệp ảnh, đặt cùng thư mục với hồ sơ", label="Ảnh", example="nguyen-van-a.jpg"),
+    "photo_alt": Spec("string", "mô tả ảnh cho người khiếm thị", label="Mô tả ảnh", example="Anh Nguyễn Văn A tại quầy tiếp nhận hồ sơ"),
     "consent": CONSENT,
-    "photo": Spec("path", "tên tệp ảnh, đặt cùng thư mục với hồ sơ", example="nguyen-van-a.jpg"),
-    "photo_alt": Spec("string", "mô tả ảnh cho người khiếm thị", example="Anh Nguyễn Văn A tại quầy tiếp nhận hồ sơ"),
-    "slug": Spec("slug", "phần cuối của địa chỉ trang (mặc định lấy theo tên tệp)", example="nguyen-van-a"),
-    "aliases": Spec("list", "địa chỉ cũ của trang, để chuyển hướng sau khi đổi tên", items=Spec("string"),
+    "draft": Spec("boolean", "bản nháp: true thì không xuất bản", label="Bản nháp (chưa xuất bản)", example="true"),
+    "withdrawn": Spec("boolean", "đã rút hồ sơ: true thì gỡ khỏi mọi trang", label="Đã rút hồ sơ", example="true"),
+    "slug": Spec("slug", "phần cuối của địa chỉ trang (mặc định lấy theo tên tệp)", label="Đường dẫn riêng", example="nguyen-van-a"),
+    "aliases": Spec("list", "địa chỉ cũ của trang, để chuyển hướng sau khi đổi tên", label="Địa chỉ cũ", items=Spec("string"),
                     example="[/guong-nguoi-tot-viec-tot/ho-so/ten-cu/]"),
-    "draft": Spec("boolean", "bản nháp: true thì không xuất bản", example="true"),
-    "withdrawn": Spec("boolean", "đã rút hồ sơ: true thì gỡ khỏi mọi trang", example="true"),
 }
 
 # Names editors write instead of a key (Vietnamese, or an old form), compared after folding (no accents,
@@ -106,22 +113,13 @@ REQUIRED_FIELDS = [name for name, spec in PROFILE_FIELDS.items() if spec.require
 
 def allowed_ids(project: Project, source: str) -> dict[str, str]:
     """Every id allowed for `source` across all plans, with its label."""
-    found: dict[str, str] = {}
     if source == "units":
         return {unit.id: unit.name for unit in project.units.values()}
     if source == "consent_scopes":
         return dict(project.personal_data.scopes)
+    found: dict[str, str] = {}
     for plan in project.plans:
-        if source == "kinds":
-            found.update({item.id: item.label for item in plan.kinds.values()})
-        elif source == "fields":
-            found.update({item.id: item.label for item in plan.fields.values()})
-        elif source == "stages":
-            found.update({item.id: item.label for item in plan.stages.values()})
-        elif source == "milestones":
-            found.update({item.id: item.label for item in plan.milestones.values()})
-        elif source == "criteria":
-            found.update({item.id: item.text for item in plan.criteria.values()})
+        found.update(plan.ids(source))
     return found
 
 

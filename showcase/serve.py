@@ -24,6 +24,7 @@ import logging
 import mimetypes
 import os
 import re
+import signal
 import socket
 import sys
 import time
@@ -294,6 +295,7 @@ class PreviewApp:
     def __init__(self, preview: Preview):
         self.preview = preview
         self.templates = _error_environment()
+        self.live_script = b""  # livereload's client loader, put into pages by this app (see serve.QuietServer)
 
     def resolve(self, url_path: str) -> tuple[Path | None, bool]:
         """(file to serve or None, whether the URL names a folder without its final slash)."""
@@ -324,7 +326,7 @@ class PreviewApp:
     def __call__(self, environ, start_response):
         def respond(status: int, body: bytes, content_type: str = "text/html; charset=utf-8", extra=()):
             if content_type.startswith("text/html"):
-                script = _CATCH_UP.format(generation=self.preview.generation).encode()
+                script = _CATCH_UP.format(generation=self.preview.generation).encode() + self.live_script
                 body = body.replace(b"</head>", script + b"</head>", 1)
             headers = [("Content-Type", content_type), ("Cache-Control", "no-store"), *extra]
             start_response(_STATUS[status], headers)
@@ -582,11 +584,23 @@ def serve(args) -> int:
                 logging.getLogger(name).setLevel(logging.WARNING)
             logging.getLogger("tornado.access").disabled = True
 
+        def get_web_handlers(self, script):
+            # livereload puts its script before every `</head>` of every response, scripts included (Decap's
+            # bundle holds that text in a string, which broke the editors' form): pages get it from PreviewApp.
+            self.app.live_script = script
+            return super().get_web_handlers(b"")
+
     port = args.port or _free_port(args.host)
     server = QuietServer(app=PreviewApp(preview), watcher=watcher)
 
+    form, form_note = start_local_backend(preview.project, content_dir, args.host, port)
+    # Stopped by a signal (a closed terminal, a supervisor): unwind as for Ctrl+C, so decap-server stops too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
     def announce() -> None:
         print(f"Xem trước tại: {_url(args.host, port, preview.prefix)}", flush=True)
+        if form_note:
+            print(form_note, flush=True)
         if args.host not in ("127.0.0.1", "localhost", "::1"):
             print(f"Chú ý: máy chủ lắng nghe trên {args.host}, các máy khác trong mạng cũng xem được cả bản nháp.", flush=True)
         print("Trang tự tải lại khi lưu hồ sơ, giao diện, tệp tĩnh hoặc dữ liệu. Nhấn Ctrl+C để dừng.", flush=True)
@@ -598,4 +612,28 @@ def serve(args) -> int:
         print(f"build.py: lỗi: không mở được cổng {port} trên {args.host} ({error.strerror or error}). "
               "Thử cổng khác, ví dụ: python build.py serve --port 8001", file=sys.stderr)
         return 2
+    finally:
+        if form is not None:
+            form.terminate()
+            form.wait(timeout=10)
     return 0
+
+
+def start_local_backend(project, content_dir: Path, host: str, port: int):
+    """decap-server for the editors' form, on 127.0.0.1, for as long as the preview runs: the form then
+    reads and writes this working copy (no account, nothing committed). Returns (the process or None,
+    what to tell the editor)."""
+    import subprocess
+
+    from .cms import cms_url, local_backend_command, settings
+
+    if project is None:  # the data files are broken: the preview shows why, and the form could not load either
+        return None, ""
+    command = local_backend_command(project, content_dir)
+    if command is None:
+        return None, ("Biểu mẫu biên tập (quan-tri/) cần Node.js, gói decap-server (chạy python3 dev.py preview để cài) và "
+                      "thư mục hồ sơ tên content/.")
+    argv, extra = command
+    process = subprocess.Popen(argv, env={**os.environ, **extra}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return process, (f"Biểu mẫu biên tập hồ sơ: {_url(host, port, cms_url(project))} (bấm “Đăng nhập”; lưu là ghi thẳng "
+                     f"vào thư mục content/; decap-server ở cổng {settings(project)['local_port']}).")

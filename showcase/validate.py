@@ -384,17 +384,7 @@ def _check_kind_field(checker: _ProfileChecker, values: dict, plan: Plan | None,
 
 
 def _plan_ids(plan: Plan | None, source: str, project: Project) -> dict[str, str]:
-    if plan is None:
-        return allowed_ids(project, source)
-    if source == "kinds":
-        return {item.id: item.label for item in plan.kinds.values()}
-    if source == "fields":
-        return {item.id: item.label for item in plan.fields.values()}
-    if source == "stages":
-        return {item.id: item.label for item in plan.stages.values()}
-    if source == "milestones":
-        return {item.id: item.label for item in plan.milestones.values()}
-    return {item.id: item.text for item in plan.criteria.values()}
+    return allowed_ids(project, source) if plan is None else plan.ids(source)
 
 
 def _check_plan_id(checker, checked, source, key, plan, project) -> str | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import FIXTURES, ROOT, run_cli
+from pagefind_bundle import meaning
 
 from showcase import pipeline
 from showcase.linkcheck import check_links
@@ -54,8 +55,12 @@ def sites(tmp_path_factory):
     return built
 
 
+CMS = f"{PREFIX}quan-tri/"
+
+
 def html_files(out: Path) -> list[Path]:
-    return sorted(out.rglob("*.html"))
+    """The site's pages: the editors' form (always noindex, see test_cms_folder_...) is not one of them."""
+    return sorted(path for path in out.rglob("*.html") if not ("/" + path.relative_to(out).as_posix()).startswith(CMS))
 
 
 def netlify_view(out: Path, *probes: str) -> dict:
@@ -97,11 +102,13 @@ def test_headers_parsed_by_netlify_apply_to_the_right_paths(sites):
     ancestors = " ".join(SITE["frame_ancestors"])
     for url in [asset_url, *pages]:
         merged = {}
-        cache_rules = 0
+        cache_rules = policies = 0
         for rule in view["matches"][url]:
             merged.update(rule["values"])
             cache_rules += "Cache-Control" in rule["values"]
+            policies += "Content-Security-Policy" in rule["values"]
         assert cache_rules == 1, (url, view["matches"][url])  # Netlify would join two values with a comma
+        assert policies == 1, (url, view["matches"][url])  # and a browser would enforce both policies
         csp = merged["Content-Security-Policy"]
         assert "unsafe-inline" not in csp and "unsafe-eval'" not in csp.replace("wasm-unsafe-eval'", "")
         assert f"frame-ancestors {ancestors}" in csp and "script-src 'self' 'wasm-unsafe-eval'" in csp
@@ -113,6 +120,35 @@ def test_headers_parsed_by_netlify_apply_to_the_right_paths(sites):
             assert merged["Cache-Control"] == "public, max-age=31536000, immutable"
         else:
             assert "immutable" not in merged["Cache-Control"] and "max-age=300" in merged["Cache-Control"]
+
+
+def test_cms_folder_alone_gets_the_policy_decap_needs(sites):
+    """Decap compiles its config schema at run time: its folder, and only it, allows 'unsafe-eval', through
+    exactly one policy (Netlify joins the values of every matching rule, and a browser enforces each)."""
+    out = sites["production"]
+    probes = [CMS, f"{CMS}index.html", f"{CMS}config.yml", f"{CMS}decap-cms.js", PREFIX, f"{PREFIX}ho-so/tran-thi-b/",
+              f"{PREFIX}feed.xml", "/"]
+    view = netlify_view(out, *probes)
+    assert view["headerErrors"] == []
+    for url in probes:
+        policies = [rule["values"]["Content-Security-Policy"] for rule in view["matches"][url]
+                    if "Content-Security-Policy" in rule["values"]]
+        assert len(policies) == 1, (url, view["matches"][url])
+        relaxed = "'unsafe-eval'" in policies[0]
+        assert relaxed == url.startswith(CMS), (url, policies[0])
+        if relaxed:
+            assert "connect-src 'self' blob: data: https://api.github.com" in policies[0] and "object-src 'none'" in policies[0]
+            assert "upgrade-insecure-requests" not in policies[0]  # decap-server answers on http://127.0.0.1
+    page = (out / CMS.lstrip("/") / "index.html").read_text(encoding="utf-8")
+    assert 'name="robots" content="noindex, nofollow"' in page
+    assert CMS not in (out / PREFIX.lstrip("/") / "sitemap.xml").read_text(encoding="utf-8")
+    for feed in ("feed.xml", "feed.json"):
+        assert "quan-tri" not in (out / PREFIX.lstrip("/") / feed).read_text(encoding="utf-8")
+    folder = out / PREFIX.lstrip("/") / "pagefind"
+    fragments = meaning({path.relative_to(folder).as_posix(): path.read_bytes()
+                         for path in folder.rglob("*") if path.is_file() and "pagefind-" not in path.name or
+                         path.name == "pagefind-entry.json"})["fragments"]
+    assert fragments and not any(b"quan-tri" in fragment for fragment in fragments.values())
 
 
 def test_redirects_parsed_by_netlify_301_for_aliases_410_for_withdrawn(sites):

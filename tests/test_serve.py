@@ -220,3 +220,45 @@ def test_where_there_are_no_file_events_a_poll_sees_the_save(tmp_path, monkeypat
             time.sleep(0.1)
     finally:
         _stop(process)
+
+
+def test_editors_form_in_the_preview_saves_into_the_working_copy(served):
+    """`python3 dev.py preview` as an editor uses it: the form at quan-tri/, decap-server started by the preview
+    on 127.0.0.1 (port `cms.local_port` of data/site.yaml), a save written into content/ and rebuilt."""
+    from playwright.sync_api import sync_playwright
+
+    process, base, content = served
+    form = "/guong-nguoi-tot-viec-tot/quan-tri/"
+    status, bundle = _get(base, form + "decap-cms.js")
+    assert status == 200 and bundle == (ROOT / "node_modules" / "decap-cms" / "dist" / "decap-cms.js").read_bytes()
+    profile = content / "ho-so" / "2023" / "cao-van-m.md"
+    before = profile.read_text(encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(base + form)
+            page.get_by_role("button", name="Đăng nhập").click()
+            page.get_by_text("Trần Thị B").first.wait_for()
+            page.get_by_text("Cao Văn M").first.click()
+            field = page.get_by_label(re.compile(r"^Chức vụ, vị trí công tác"))
+            field.fill("Trưởng phòng Quy hoạch – Kiến trúc, kiến trúc sư")
+            page.get_by_role("button", name="Công bố").click()
+            page.get_by_text("Công bố ngay").click()
+            page.get_by_text("Đã công bố").first.wait_for(timeout=20_000)
+            assert errors == []
+        finally:
+            browser.close()
+    after = profile.read_text(encoding="utf-8")
+    assert after != before and "position: Trưởng phòng Quy hoạch – Kiến trúc, kiến trúc sư\n" in after
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        _, page_bytes = _get(base, "/guong-nguoi-tot-viec-tot/ho-so/cao-van-m/")
+        if "kiến trúc sư".encode() in page_bytes:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("the saved profile's page was not rebuilt")

@@ -10,6 +10,7 @@ once, and other test modules start their own.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import http.server
@@ -59,10 +60,13 @@ CSP = "; ".join(part for part in content_security_policy(["'self'"]).split("; ")
 
 
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files, and the site's own 404 page for anything missing, like the production host."""
+    """Static files, and the site's own 404 page for anything missing, like the production host; each
+    response with the policy `policy_for(path)` gives, as the generated _headers does on Netlify."""
+
+    policy_for = staticmethod(lambda path: CSP)
 
     def end_headers(self):
-        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("Content-Security-Policy", self.policy_for(self.path))
         super().end_headers()
 
     def log_message(self, *args) -> None:  # keep test output quiet
@@ -86,11 +90,11 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
         return super().guess_type(path)
 
 
-@pytest.fixture(scope="package")
-def site_server(built_site):
-    """The built site on 127.0.0.1 (free port), served from a thread; yields the origin."""
-    handler = functools.partial(_SiteHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+@contextlib.contextmanager
+def serving(folder: Path, policy_for=None):
+    """`folder` on 127.0.0.1 (free port), served from a thread; yields the origin."""
+    handler = type("Handler", (_SiteHandler,), {"policy_for": staticmethod(policy_for)}) if policy_for else _SiteHandler
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -99,6 +103,13 @@ def site_server(built_site):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="package")
+def site_server(built_site):
+    """The built site on 127.0.0.1 (free port), served from a thread; yields the origin."""
+    with serving(built_site) as origin:
+        yield origin
 
 
 @pytest.fixture(scope="package")
@@ -116,11 +127,17 @@ def browser():
             instance.close()
 
 
+CMS = f"{PREFIX}quan-tri/"
+
+
 def site_pages(built_site: Path) -> list[str]:
-    """URL of every HTML page of the built site."""
+    """URL of every HTML page of the built site. The editors' form (Decap CMS, its own policy and its own
+    browser test: test_cms.py) is an application, not a page of the site."""
     urls = []
     for path in sorted(built_site.rglob("*.html")):
         relative = path.relative_to(built_site).as_posix()
+        if ("/" + relative).startswith(CMS):
+            continue
         urls.append("/" + (relative[: -len("index.html")] if relative.endswith("index.html") else relative))
     return urls
 
