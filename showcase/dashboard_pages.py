@@ -28,6 +28,7 @@ from .reports import (
     plan_in_order,
     year_status,
 )
+from .text import fold
 from .validate import Profile
 
 STATUS_TEXT = {BELOW: "chưa đạt chỉ tiêu", IN_PROGRESS: "năm chưa kết thúc", INACTIVE: "không hoạt động", "ok": ""}
@@ -162,6 +163,8 @@ def _yearbook_entry(profile: Profile, plan, project: Project, urls: Urls, detail
     # The profile page's detail without its photo (the yearbook prints none), or made here.
     detail = Shared(shared, photo=None) if shared is not None else profile_detail(profile, plan, project, urls)
     detail["anchor"] = f"dien-hinh-{profile.slug}"
+    # A collective named after its unit ("Phòng Quản lý xây dựng") is not followed by the unit again.
+    detail["unit_in_name"] = fold(detail["unit_name"]) in fold(detail["name"])
     detail["body_html"] = demote_headings(detail["body_html"], 2)
     photo = detail.get("photo")
     detail["photo_src"] = (photo.get("src") or photo.get("url")) if isinstance(photo, dict) else None
@@ -189,6 +192,8 @@ def _yearbook_page(ordered, project, plan, urls, dash, base, key, period_label, 
     period = f"{start}" if start == end else f"{start}–{end}"
     return Page(dash.yearbook(key), "yearbook.html", {
         **base, "robots": "noindex", "page_title": f"Kỷ yếu điển hình tiên tiến – {period_label}",
-        "period_label": period_label, "period": period, "plan": plan, "exemplars": details, "groups": groups,
+        "period_label": period_label, "period": period, "single_year": start == end,
+        "period_text": f"Năm {start}" if start == end else f"Giai đoạn {period}",
+        "plan": plan, "exemplars": details, "groups": groups,
         "grouped": grouped, "canonical": urls.absolute(dash.yearbook(key)),
     }, group=f"yearbooks-{plan.id}")
