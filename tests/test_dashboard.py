@@ -280,6 +280,56 @@ def test_text_report_aligns_vietnamese_columns(generated):
     assert any(re.search(r"\b0!", line) for line in table)
 
 
+TERMINAL = 100  # columns of the terminal the office's reports must fit
+
+
+def table_cells(lines: list[str], header: str) -> list[list[str]]:
+    """The cells of the text table whose heading line starts with `header`, read back as a person reads
+    them: columns from the dashes under the heading, a row from the line where its year is written on,
+    a wrapped cell's lines joined."""
+    start = next(index for index, line in enumerate(lines) if line.startswith(header))
+    dashes = next(index for index in range(start, len(lines)) if set(lines[index]) <= {"-", " "})
+    columns = [(match.start(), match.end()) for match in re.finditer(r"-+", lines[dashes])]
+    year_column = next(index for index, (begin, end) in enumerate(columns)
+                       if "Năm" in lines[start][begin:end + 2])
+    rows: list[list[list[str]]] = []
+    for line in lines[dashes + 1:]:
+        if not line.strip():
+            break
+        cells = [line[begin:end + 2].strip() if index < len(columns) - 1 else line[begin:].strip()
+                 for index, (begin, end) in enumerate(columns)]
+        if cells[year_column]:
+            rows.append([[cell] if cell else [] for cell in cells])
+        else:
+            for parts, cell in zip(rows[-1], cells, strict=True):
+                parts += [cell] if cell else []
+    return [[" ".join(parts) for parts in row] for row in rows]
+
+
+@pytest.mark.parametrize("corpus", ["sample", "generated"])
+def test_milestone_report_fits_a_100_column_terminal_and_keeps_every_value(generated, corpus):
+    content = ROOT / "content" if corpus == "sample" else generated
+    text = run_cli("report", "--milestone", "so-ket-2023", "--content", str(content), env=EPOCH)
+    data = json.loads(run_cli("report", "--milestone", "so-ket-2023", "--format", "json", "--content", str(content),
+                              env=EPOCH).stdout)
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert max(display_width(line) for line in lines) <= TERMINAL, max(lines, key=display_width)
+    shown = table_cells(lines, "Tên")
+    expected = [[entry["name"], entry["kind_label"], entry["field_label"], entry["unit_name"], str(entry["year"]),
+                 entry["stage_label"] or "–", "có" if entry["nominated"] else ""] for entry in data["exemplars"]]
+    assert shown == expected
+    flat = " ".join(" ".join(lines).split())
+    assert data["milestone"]["label"] in flat and data["plan"]["title"] in flat
+
+
+@pytest.mark.parametrize("by", [None, "kind", "field"])
+def test_coverage_report_fits_a_100_column_terminal(generated, by):
+    result = run_cli("report", "--content", str(generated), *(["--by", by] if by else []), env=EPOCH)
+    assert result.returncode == 0, result.stderr
+    assert max(display_width(line) for line in result.stdout.splitlines()) <= TERMINAL
+
+
 def test_display_width_counts_columns_not_code_points():
     assert display_width("Nguyễn") == 6
     assert display_width("Nguye\u0302\u0303n") == 6  # decomposed input
