@@ -283,25 +283,32 @@ def test_text_report_aligns_vietnamese_columns(generated):
 TERMINAL = 100  # columns of the terminal the office's reports must fit
 
 
-def table_cells(lines: list[str], header: str) -> list[list[str]]:
+def table_cells(lines: list[str], header: str, group: str, end: str) -> list[list[str]]:
     """The cells of the text table whose heading line starts with `header`, read back as a person reads
     them: columns from the dashes under the heading, a row from the line where its year is written on,
-    a wrapped cell's lines joined."""
+    a wrapped cell's lines joined, and the heading of the group it is listed under (a line starting
+    with `group`) as its last cell; the table ends at the line starting with `end`."""
     start = next(index for index, line in enumerate(lines) if line.startswith(header))
     dashes = next(index for index in range(start, len(lines)) if set(lines[index]) <= {"-", " "})
     columns = [(match.start(), match.end()) for match in re.finditer(r"-+", lines[dashes])]
     year_column = next(index for index, (begin, end) in enumerate(columns)
                        if "Năm" in lines[start][begin:end + 2])
     rows: list[list[list[str]]] = []
+    heading = ""
     for line in lines[dashes + 1:]:
-        if not line.strip():
+        if line.startswith(end):
             break
+        if line.startswith(group):
+            heading = line[len(group):].strip()
+            continue
+        if not line.strip():
+            continue
         cells = [line[begin:end + 2].strip() if index < len(columns) - 1 else line[begin:].strip()
                  for index, (begin, end) in enumerate(columns)]
         if cells[year_column]:
-            rows.append([[cell] if cell else [] for cell in cells])
+            rows.append([[cell] if cell else [] for cell in cells] + [[heading]])
         else:
-            for parts, cell in zip(rows[-1], cells, strict=True):
+            for parts, cell in zip(rows[-1], cells, strict=False):
                 parts += [cell] if cell else []
     return [[" ".join(parts) for parts in row] for row in rows]
 
@@ -315,9 +322,10 @@ def test_milestone_report_fits_a_100_column_terminal_and_keeps_every_value(gener
     assert text.returncode == 0, text.stderr
     lines = text.stdout.splitlines()
     assert max(display_width(line) for line in lines) <= TERMINAL, max(lines, key=display_width)
-    shown = table_cells(lines, "Tên")
-    expected = [[entry["name"], entry["kind_label"], entry["field_label"], entry["unit_name"], str(entry["year"]),
-                 entry["stage_label"] or "–", "có" if entry["nominated"] else ""] for entry in data["exemplars"]]
+    shown = table_cells(lines, "Tên", group="Lĩnh vực:", end="Được đề cử")
+    expected = [[entry["name"], entry["kind_label"], entry["unit_name"], str(entry["year"]),
+                 entry["stage_label"] or "–", "có" if entry["nominated"] else "", entry["field_label"]]
+                for entry in data["exemplars"]]
     assert shown == expected
     flat = " ".join(" ".join(lines).split())
     assert data["milestone"]["label"] in flat and data["plan"]["title"] in flat
