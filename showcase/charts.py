@@ -1,10 +1,15 @@
-"""Bar charts as inline SVG, made at build time (no JavaScript, no chart library).
+"""Bar charts made at build time (no JavaScript, no chart library): HTML labels, an SVG bar a row.
 
-Each chart is an `<svg role="img">` named by its own `<title>` and described by a
-`<desc>` that states every figure, so a screen reader gets the data; the page also
-shows the same figures as a table. Values are written next to every bar and
-in-progress bars are hatched *and* labelled, so nothing is told by colour alone.
-Colours have at least 4.5:1 contrast against white.
+A chart is a `role="img"` block named by its own heading and described by a visually hidden
+paragraph that states every figure, so a screen reader gets the data; the page also shows the same
+figures as a table. Values are written next to every bar and in-progress bars are hatched *and*
+labelled, so nothing is told by colour alone. Colours have at least 4.5:1 contrast against white.
+
+Why this shape: one SVG scaled to the column (a viewBox) changed its type size with the screen, from
+half the page's on a phone to more than it on a desktop, and a text in an SVG cannot wrap. Here the
+labels are HTML (they wrap, in the page's font) and each bar is an SVG without a viewBox, drawn in
+percentages of the row's width, so a chart is as wide as the text at any size; the quota line is drawn
+across each bar, never across a label, and each value is painted last, over a white halo.
 """
 
 from __future__ import annotations
@@ -12,51 +17,49 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 BAR = "#0b4f8a"  # 8.6:1 on white
-TEXT = "#1f2328"
-MUTED = "#505a64"  # 7:1 on white
 QUOTA = "#a3161a"
+ROW_HEIGHT, BAR_TOP, BAR_HEIGHT = 24, 3, 18
 
 
-def _text(x: float, y: float, content: str, *, anchor: str = "start", weight: str = "normal", fill: str = TEXT,
-          size: int = 14) -> str:
-    return (f'<text x="{x:g}" y="{y:g}" text-anchor="{anchor}" font-size="{size}" font-weight="{weight}" '
-            f'fill="{fill}">{escape(content)}</text>')
+def _bar_row(chart_id: str, bar: dict, largest: int, marker: dict | None) -> str:
+    share = 100 * bar["value"] / largest
+    fill = f"url(#{chart_id}-hatch)" if bar.get("open") else BAR
+    marks = [f'<rect x="0" y="{BAR_TOP}" width="{share:.2f}%" height="{BAR_HEIGHT}" fill="{fill}" stroke="{BAR}" '
+             f'stroke-width="1"/>' if bar["value"] else
+             f'<line x1="0.5" y1="{BAR_TOP}" x2="0.5" y2="{BAR_TOP + BAR_HEIGHT}" stroke="{BAR}" stroke-width="1"/>']
+    if marker:
+        at = 100 * marker["value"] / largest
+        marks.append(f'<line x1="{at:.2f}%" y1="0" x2="{at:.2f}%" y2="{ROW_HEIGHT}" stroke="{QUOTA}" stroke-width="2" '
+                     f'stroke-dasharray="6 4"/>')
+    marks.append(f'<text x="{share:.2f}%" dx="6" y="{BAR_TOP + BAR_HEIGHT - 4}">{bar["value"]}</text>')
+    label = escape(bar["label"]) + (Markup(' <span class="chart-note">') + escape(bar["note"]) + Markup("</span>")
+                                    if bar.get("note") else "")
+    return (f'<div class="chart-row"><div class="chart-label">{label}</div>'
+            f'<svg class="chart-bar" width="100%" height="{ROW_HEIGHT}" aria-hidden="true">'
+            f'{"".join(marks)}</svg></div>')
 
 
 def bar_chart(chart_id: str, title: str, description: str, bars: list[dict],
-              marker: dict | None = None) -> Markup:
-    """Horizontal bars, one per item: {label, value, note?, open?}. `marker`: {value, label} draws a reference line."""
-    width, left, right, label_gap, bar_height, row = 640, 8, 96, 20, 18, 50
-    top = 10
-    height = top + row * max(len(bars), 1) + (26 if marker else 6)
+              marker: dict | None = None, heading_level: int = 3) -> Markup:
+    """Horizontal bars, one per item: {label, value, note?, open?}, under a heading of `heading_level`.
+    `marker`: {value, label} draws a dashed reference line across the bars, explained below them."""
     largest = max([bar["value"] for bar in bars] + [marker["value"] if marker else 0, 1])
-    span = width - left - right
+    heading = f"h{heading_level}"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        f'font-family="system-ui, sans-serif">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
-        f'<defs><pattern id="{chart_id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
-        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{BAR}" stroke-width="3"/></pattern></defs>',
+        f'<{heading} id="{chart_id}-title" class="chart-title">{escape(title)}</{heading}>',
+        f'<div class="chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<p id="{chart_id}-desc" class="visually-hidden">{escape(description)}</p>',
+        f'<svg class="chart-defs" width="0" height="0" aria-hidden="true"><defs>'
+        f'<pattern id="{chart_id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'<rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="{BAR}" stroke-width="3"/>'
+        f'</pattern></defs></svg>',
+        *(_bar_row(chart_id, bar, largest, marker) for bar in bars),
     ]
-    for index, bar in enumerate(bars):
-        y = top + index * row
-        parts.append(_text(left, y + 14, bar["label"], weight="600"))
-        length = span * bar["value"] / largest
-        fill = f"url(#{chart_id}-hatch)" if bar.get("open") else BAR
-        parts.append(f'<rect x="{left}" y="{y + label_gap:g}" width="{max(length, 1):.1f}" height="{bar_height}" '
-                     f'fill="{fill}" stroke="{BAR}" stroke-width="1"/>')
-        note = f" {bar['note']}" if bar.get("note") else ""
-        parts.append(_text(left + max(length, 1) + 6, y + label_gap + 14, f"{bar['value']}{note}", fill=TEXT))
     if marker:
-        x = left + span * marker["value"] / largest
-        bottom = top + row * len(bars)
-        parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="{QUOTA}" stroke-width="2" '
-                     f'stroke-dasharray="6 4"/>')
-        parts.append(_text(x, bottom + 18, marker["label"], anchor="middle", fill=QUOTA, size=13))
-    parts.append("</svg>")
+        parts.append(f'<p class="chart-legend"><svg width="28" height="12" aria-hidden="true">'
+                     f'<line x1="0" y1="6" x2="28" y2="6" stroke="{QUOTA}" stroke-width="2" stroke-dasharray="6 4"/></svg> '
+                     f'{escape(marker["label"])}</p>')
+    parts.append("</div>")
     return Markup("".join(parts))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -137,8 +138,34 @@ def _localise_urls(html: str, root: Path) -> str:
     return html.replace('src="/', f'src="{base}/').replace('href="/', f'href="{base}/')
 
 
+YEARBOOK_PRINTINGS = 3
+_TOC_PAGE = re.compile(r'(<span class="toc-page" data-page-of="([^"]+)">)(</span>)')
+
+
+def with_page_numbers(html: str, numbers: dict[str, int]) -> str:
+    """The yearbook with each table-of-contents entry's page filled in (anchor → page number)."""
+    return _TOC_PAGE.sub(lambda match: f"{match[1]}{numbers.get(match[2], '')}{match[3]}", html) if numbers else html
+
+
+def _print_pdf(chromium: str, page: Path, target: Path, profile: Path) -> str | None:
+    """Print `page` to `target` with headless Chromium; what went wrong, or None."""
+    command = [
+        chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        f"--user-data-dir={profile}", f"--print-to-pdf={target}", page.as_uri(),
+    ]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"Chromium không in được kỷ yếu ({error})"
+    if done.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
+        return f"Chromium không in được kỷ yếu (mã {done.returncode}): {done.stderr.strip()[-500:]}"
+    return None
+
+
 def run_yearbook(args: argparse.Namespace, project: Project, print_diagnostics) -> int:
     from .dashboard_pages import DashboardUrls
+    from .pdf_pages import destination_pages
     from .writer import write_tree
 
     today, found, problem = _date_and_milestone(args, project)
@@ -169,19 +196,26 @@ def run_yearbook(args: argparse.Namespace, project: Project, print_diagnostics) 
         root = Path(temp) / "site"
         write_tree(files, root)
         page = root / page_path
-        page.write_text(_localise_urls(page.read_text(encoding="utf-8"), root), encoding="utf-8")
+        html = _localise_urls(page.read_text(encoding="utf-8"), root)
         target = args.pdf.resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
-        command = [
-            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-            f"--user-data-dir={Path(temp) / 'profile'}", f"--print-to-pdf={target}", page.as_uri(),
-        ]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=180)
-        except (OSError, subprocess.TimeoutExpired) as error:
-            return _fail(f"Chromium không in được kỷ yếu ({error})")
-        if done.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
-            return _fail(f"Chromium không in được kỷ yếu (mã {done.returncode}): {done.stderr.strip()[-500:]}")
+        # Printed until the table of contents gives the pages the exemplars are printed on: twice, as
+        # filling in the numbers moves nothing (layouts/yearbook.html); a third time only if it did.
+        numbers: dict[str, int] = {}
+        for _ in range(YEARBOOK_PRINTINGS):
+            page.write_text(with_page_numbers(html, numbers), encoding="utf-8")
+            problem = _print_pdf(chromium, page, target, Path(temp) / "profile")
+            if problem:
+                return _fail(problem)
+            found = destination_pages(target.read_bytes())
+            if found == numbers:
+                break
+            if not found:
+                print("Cảnh báo: không đọc được số trang của các điển hình trong bản PDF; mục lục không ghi số trang.",
+                      file=sys.stderr)
+                break
+            numbers = found
+        else:
+            print("Cảnh báo: số trang trong mục lục có thể lệch với trang của điển hình.", file=sys.stderr)
     print(f"Đã tạo kỷ yếu {args.pdf}.", file=sys.stderr)
     return EXIT_OK

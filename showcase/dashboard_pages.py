@@ -28,6 +28,7 @@ from .reports import (
     plan_in_order,
     year_status,
 )
+from .text import fold
 from .validate import Profile
 
 STATUS_TEXT = {BELOW: "chưa đạt chỉ tiêu", IN_PROGRESS: "năm chưa kết thúc", INACTIVE: "không hoạt động", "ok": ""}
@@ -61,7 +62,7 @@ def _year_chart(plan: Plan, table: dict, chart_id: str) -> dict:
              "note": f"({column['status_label']})" if column["status"] != ENDED else "", "open": column["status"] != ENDED}
             for column in table["years"]]
     title = f"Số điển hình theo năm, {plan.title}"
-    return {"id": chart_id, "title": title, "svg": bar_chart(chart_id, title, describe(title, bars), bars)}
+    return {"id": chart_id, "title": title, "html": bar_chart(chart_id, title, describe(title, bars), bars)}
 
 
 def _units_chart(table: dict, year: int, chart_id: str, quota: int) -> dict:
@@ -74,20 +75,21 @@ def _units_chart(table: dict, year: int, chart_id: str, quota: int) -> dict:
         bars.append({"label": row["unit_name"], "value": cell["count"],
                      "note": "– chưa đạt" if cell["status"] == BELOW else "", "open": cell["status"] == IN_PROGRESS})
     title = f"Số điển hình của từng đơn vị năm {year} so với chỉ tiêu {quota}"
-    svg = bar_chart(chart_id, title, describe(title, bars), bars, marker={"value": quota, "label": f"Chỉ tiêu: {quota}"})
-    return {"id": chart_id, "title": title, "svg": svg}
+    html = bar_chart(chart_id, title, describe(title, bars), bars,
+                     marker={"value": quota, "label": f"Chỉ tiêu: {quota} điển hình mỗi đơn vị"})
+    return {"id": chart_id, "title": title, "html": html}
 
 
 def _field_chart(table: dict, chart_id: str) -> dict:
     bars = [{"label": item["label"], "value": item["count"]} for item in table["field_totals"]]
     title = "Số điển hình theo lĩnh vực"
-    return {"id": chart_id, "title": title, "svg": bar_chart(chart_id, title, describe(title, bars), bars)}
+    return {"id": chart_id, "title": title, "html": bar_chart(chart_id, title, describe(title, bars), bars)}
 
 
 def _funnel_chart(review: dict, chart_id: str) -> dict:
     bars = [{"label": f"{stage['order'] + 1}. {stage['label']}", "value": stage["reached"]} for stage in review["funnel"]]
     title = f"Số điển hình đã đạt tới từng bước của quy trình – {review['milestone']['label']}"
-    return {"id": chart_id, "title": title, "svg": bar_chart(chart_id, title, describe(title, bars), bars)}
+    return {"id": chart_id, "title": title, "html": bar_chart(chart_id, title, describe(title, bars), bars)}
 
 
 def _cell_view(cell: dict) -> dict:
@@ -161,6 +163,8 @@ def _yearbook_entry(profile: Profile, plan, project: Project, urls: Urls, detail
     # The profile page's detail without its photo (the yearbook prints none), or made here.
     detail = Shared(shared, photo=None) if shared is not None else profile_detail(profile, plan, project, urls)
     detail["anchor"] = f"dien-hinh-{profile.slug}"
+    # A collective named after its unit ("Phòng Quản lý xây dựng") is not followed by the unit again.
+    detail["unit_in_name"] = fold(detail["unit_name"]) in fold(detail["name"])
     detail["body_html"] = demote_headings(detail["body_html"], 2)
     photo = detail.get("photo")
     detail["photo_src"] = (photo.get("src") or photo.get("url")) if isinstance(photo, dict) else None
@@ -188,6 +192,8 @@ def _yearbook_page(ordered, project, plan, urls, dash, base, key, period_label, 
     period = f"{start}" if start == end else f"{start}–{end}"
     return Page(dash.yearbook(key), "yearbook.html", {
         **base, "robots": "noindex", "page_title": f"Kỷ yếu điển hình tiên tiến – {period_label}",
-        "period_label": period_label, "period": period, "plan": plan, "exemplars": details, "groups": groups,
+        "period_label": period_label, "period": period, "single_year": start == end,
+        "period_text": f"Năm {start}" if start == end else f"Giai đoạn {period}",
+        "plan": plan, "exemplars": details, "groups": groups,
         "grouped": grouped, "canonical": urls.absolute(dash.yearbook(key)),
     }, group=f"yearbooks-{plan.id}")

@@ -16,6 +16,7 @@ import nh3
 from cmarkgfm.cmark import Options
 
 from .diagnostics import fragment
+from .text import typographic_quotes
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4",
@@ -58,7 +59,42 @@ class MarkdownRenderer:
 
     def render(self, text: str) -> str:
         html = cmarkgfm.markdown_to_html_with_extensions(text, options=self._OPTIONS, extensions=self._EXTENSIONS)
-        return sanitize(html).rstrip("\n")
+        return typographic_quotes_html(sanitize(html).rstrip("\n"))
+
+
+_HTML_TAG = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
+# Printed as written: code keeps its straight quotes.
+_VERBATIM = frozenset({"code", "pre", "kbd", "samp"})
+# Inside a sentence: a quote after one of these still follows the text before it ("<em>x</em>" closes).
+_INLINE = frozenset({"a", "abbr", "b", "code", "del", "em", "i", "kbd", "mark", "s", "samp", "small", "strong", "sub",
+                     "sup", "u"})
+
+
+def typographic_quotes_html(markup: str) -> str:
+    """Straight double quotes in the text of sanitized HTML as “…” (text.typographic_quotes); tags and
+    their attributes (URLs, titles) and code are left as they are. The rendering's one place for
+    Markdown; the layouts' values get the same through the template environment (render.py)."""
+    if '"' not in markup and "&quot;" not in markup:
+        return markup
+    parts = _HTML_TAG.split(markup)
+    verbatim = 0
+    before = ""
+    for index, part in enumerate(parts):
+        if index % 2:  # a tag
+            name = _TAG_NAME.match(part)
+            tag = name.group(1).lower() if name else ""
+            if tag in _VERBATIM:
+                verbatim = max(0, verbatim + (-1 if part.startswith("</") else 1))
+            if tag not in _INLINE:
+                before = ""  # a new block: a quote at its start opens
+            continue
+        if not part:
+            continue
+        if not verbatim and ('"' in part or "&quot;" in part):
+            part = parts[index] = typographic_quotes(part.replace("&quot;", '"'), before)
+        before = html.unescape(part[-8:])[-1:] if "&" in part[-8:] else part[-1]
+    return "".join(parts)
 
 
 def sanitize(html: str) -> str:

@@ -217,6 +217,13 @@ def featured_profiles(published: list[Profile], plans: dict[str, Plan], rules: d
     return sorted(chosen, key=rank)[: int(rules.get("count", 3))]
 
 
+def by_given_name(members: list[Profile], plans: dict[str, Plan]) -> bool:
+    """Whether a listing of these profiles puts people by their given name (a kind's `name_order` in the
+    plan), which a visitor who looks for a family name should be told."""
+    kinds = {(profile.plan_id, profile.kind) for profile in members}
+    return any(getattr(plans[plan_id].kinds.get(kind), "name_order", None) == "given-name-first" for plan_id, kind in kinds)
+
+
 def _term_label(taxonomy: str, term: object, project: Project, plans: dict[str, Plan]) -> str:
     if taxonomy == "unit":
         return project.units[term].name
@@ -307,17 +314,20 @@ def build_site(profiles: list[Profile], project: Project, intro: dict | None, in
         }))
         for entry in entries:
             members = terms[taxonomy][entry["id"]]
+            given_name_first = by_given_name(members, plans)
             for chunk, pagination in paginate(members, site.per_page,
                                               lambda n, t=taxonomy, term=entry["id"]: urls.term(t, term, n)):
                 pages.append(Page(pagination["url"], "list.html", {
                     **common, "page_title": entry["label"], "taxonomy": taxonomy, "term": entry,
+                    "by_given_name": given_name_first,
                     "profiles": [cards[id(p)] for p in chunk], "pagination": pagination,
                     "canonical": urls.absolute(pagination["url"]),
                 }))
 
+    given_name_first = by_given_name(published, plans)
     for chunk, pagination in paginate(published, site.per_page, lambda n: urls.term("all", None, n)):
         pages.append(Page(pagination["url"], "list.html", {
-            **common, "page_title": "Tất cả điển hình", "taxonomy": "all",
+            **common, "page_title": "Tất cả điển hình", "taxonomy": "all", "by_given_name": given_name_first,
             "term": {"label": "Tất cả điển hình", "count": len(published)},
             "profiles": [cards[id(p)] for p in chunk], "pagination": pagination,
             "canonical": urls.absolute(pagination["url"]),

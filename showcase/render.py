@@ -19,6 +19,7 @@ from .cache import content_key, content_key_of_file
 from .linkcheck import distinct_targets
 from .model import Page, Shared
 from .parallel import parallel_map
+from .text import typographic_quotes
 
 
 def fingerprint_assets(static_dir: Path, prefix: str) -> tuple[dict[str, str], dict[str, bytes]]:
@@ -58,8 +59,17 @@ class DataEnvironment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+def typographic_text(value):
+    """Every value a layout prints, on its way out: text gets typographic quotes (text.typographic_quotes),
+    whatever the layout; HTML already made (Markup: Markdown, cards, JSON-LD) is left alone."""
+    if type(value) is str and '"' in value:
+        return typographic_quotes(value)
+    return value
+
+
 def make_environment(layouts_dir: Path, asset_urls: dict[str, str]) -> jinja2.Environment:
     environment = DataEnvironment(
+        finalize=typographic_text,
         loader=jinja2.FileSystemLoader(str(layouts_dir)),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,

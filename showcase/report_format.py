@@ -36,15 +36,99 @@ def pad(text: str, width: int, right: bool = False) -> str:
     return space + text if right else text + space
 
 
-def table(rows: list[list[str]], numeric: set[int], header_rows: int = 1) -> str:
+# The text reports fit a terminal of this many columns: long cells wrap within their column, long
+# sentences onto indented lines (the CSV and JSON keep every value on one line).
+TEXT_WIDTH = 100
+GAP = 2
+
+
+def _cut(word: str, width: int) -> tuple[str, str]:
+    """The longest head of `word` that takes at most `width` columns, and the rest."""
+    taken = 0
+    for index, char in enumerate(word):
+        taken += display_width(char)
+        if taken > width:
+            return word[:max(index, 1)], word[max(index, 1):]
+    return word, ""
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` columns, broken between words (a word too long is cut); its
+    leading spaces (a sub-row's indent) begin every line."""
+    indent = text[:len(text) - len(text.lstrip(" "))]
+    width = max(1, width - len(indent))
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while display_width(word) > width:
+            if line:
+                lines.append(line)
+                line = ""
+            head, word = _cut(word, width)
+            lines.append(head)
+        candidate = f"{line} {word}" if line else word
+        if display_width(candidate) <= width:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line or not lines:
+        lines.append(line)
+    return [indent + line for line in lines]
+
+
+def prose(text: str, width: int = TEXT_WIDTH) -> str:
+    """A sentence of a report in lines of at most `width` columns, the lines after the first indented
+    two more than it."""
+    if display_width(text) <= width:
+        return text
+    indent = text[:len(text) - len(text.lstrip(" "))]
+    first, *rest = wrap(text, width - 2)
+    return "\n".join([first, *(indent + "  " + line.lstrip(" ") for line in rest)])
+
+
+def _column_widths(rows: list[list[str]], numeric: set[int], width: int) -> list[int]:
+    """Each column as wide as its widest cell; while the table is too wide, its widest text column
+    loses a column, down to its longest word (numbers never wrap)."""
     widths = [max(display_width(row[index]) for row in rows) for index in range(len(rows[0]))]
+    floors = [widths[index] if index in numeric else
+              max(3, min(widths[index], max(display_width(word) for row in rows for word in row[index].split() or [""])))
+              for index in range(len(widths))]
+    while sum(widths) + GAP * (len(widths) - 1) > width:
+        shrinkable = [index for index in range(len(widths)) if widths[index] > floors[index]]
+        if not shrinkable:
+            break
+        widths[max(shrinkable, key=lambda index: widths[index])] -= 1
+    return widths
+
+
+def _row_lines(row: list[str], widths: list[int], numeric: set[int]) -> list[str]:
+    wrapped = [[cell] if index in numeric else wrap(cell, widths[index]) for index, cell in enumerate(row)]
+    return [(" " * GAP).join(pad(cell[part] if part < len(cell) else "", widths[index], right=index in numeric)
+                             for index, cell in enumerate(wrapped)).rstrip()
+            for part in range(max(len(cell) for cell in wrapped))]
+
+
+def table(rows: list[list[str]], numeric: set[int], header_rows: int = 1, width: int = TEXT_WIDTH,
+          groups: list[str] | None = None) -> str:
+    """Rows as aligned columns, numbers on the right, at most `width` columns wide. `groups`: for each
+    row after the header, the heading of its group, written on a line of its own where it changes."""
+    widths = _column_widths(rows, numeric, width)
     lines = []
     for number, row in enumerate(rows):
-        cells = [pad(cell, widths[index], right=index in numeric) for index, cell in enumerate(row)]
-        lines.append("  ".join(cells).rstrip())
+        group = groups[number - header_rows] if groups and number >= header_rows else None
+        if group is not None and (number == header_rows or group != groups[number - header_rows - 1]):
+            lines += ["", prose(group, width)]
+        lines += _row_lines(row, widths, numeric)
         if number == header_rows - 1:
-            lines.append("  ".join("-" * width for width in widths))
+            lines.append((" " * GAP).join("-" * width for width in widths))
     return "\n".join(lines)
+
+
+def _fitted(out: list[str]) -> str:
+    """The report's lines: its sentences wrapped to TEXT_WIDTH; its tables (blocks of several lines,
+    from `table`) as they are, already fitted."""
+    return "\n".join(block if "\n" in block else prose(block) for block in out) + "\n"
 
 
 def _cell_text(cell: dict, value: int | None = None) -> str:
@@ -101,7 +185,7 @@ def coverage_text(data: dict, by: str | None = None) -> str:
     if by is None:
         out += ["", "Theo loại điển hình: " + "; ".join(f"{item['label']} {item['count']}" for item in data["kind_totals"]),
                 "Theo lĩnh vực: " + "; ".join(f"{item['label']} {item['count']}" for item in data["field_totals"])]
-    return "\n".join(out) + "\n"
+    return _fitted(out)
 
 
 def _csv(rows: list[list[object]]) -> str:
@@ -148,10 +232,11 @@ def milestone_text(data: dict) -> str:
     rows += [[f"{stage['order'] + 1}. {stage['label']}", str(stage["reached"]), str(stage["current"])] for stage in data["funnel"]]
     rows.append(["Chưa ghi giai đoạn", "", str(data["without_stage"])])
     out += [table(rows, {1, 2}), "", "Danh sách điển hình:"]
-    rows = [["Tên", "Loại", "Lĩnh vực", "Đơn vị", "Năm", "Giai đoạn", "Đề cử"]]
-    rows += [[entry["name"], entry["kind_label"], entry["field_label"], entry["unit_name"], str(entry["year"]),
+    # Under a heading for each field instead of in a column of its own: the list fits a terminal.
+    rows = [["Tên", "Loại", "Đơn vị", "Năm", "Giai đoạn", "Đề cử"]]
+    rows += [[entry["name"], entry["kind_label"], entry["unit_name"], str(entry["year"]),
               entry["stage_label"] or "–", "có" if entry["nominated"] else ""] for entry in data["exemplars"]]
-    out.append(table(rows, {4}))
+    out.append(table(rows, {3}, groups=[f"Lĩnh vực: {entry['field_label']}" for entry in data["exemplars"]]))
     out += ["", f"Được đề cử tại mốc này ({data['nominated_count']})"
             + (f", gửi {milestone['nominate_to']}" if milestone["nominate_to"] else "") + ":"]
     if not data["nominated"]:
@@ -161,7 +246,7 @@ def milestone_text(data: dict) -> str:
         for kind in group["kinds"]:
             out.append(f"    {kind['label']}: " + "; ".join(f"{item['name']} ({item['unit_name']}, {item['year']})"
                                                      for item in kind["exemplars"]))
-    return "\n".join(out) + "\n"
+    return _fitted(out)
 
 
 def milestone_csv(data: dict) -> str:

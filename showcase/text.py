@@ -134,3 +134,24 @@ def dd_words(*texts: str | None) -> str:
 @lru_cache(maxsize=65536)  # a bounded vocabulary: the same words recur in every profile
 def _fold_word(word: str) -> str:
     return fold(word)
+
+
+# After these a straight double quote opens a quotation; anywhere else (after a letter, a digit or a
+# closing mark) it closes one.
+_OPENS_AFTER = frozenset("([{“‘–—-/")
+
+
+def typographic_quotes(text: str, before: str = "") -> str:
+    """Straight double quotes as the typographic ones Vietnamese print uses: "…" → “…”. `before`: the
+    character just before `text` ("" at the start of a paragraph), for a text cut into pieces (HTML
+    between its tags). A quote opens at the start, after a space or after an opening bracket or a dash."""
+    if '"' not in text:
+        return text
+    out = []
+    previous = before
+    for char in text:
+        if char == '"':
+            char = "“" if not previous or previous.isspace() or previous in _OPENS_AFTER else "”"
+        out.append(char)
+        previous = char
+    return "".join(out)

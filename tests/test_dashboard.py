@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import subprocess
+import tempfile
 import unicodedata
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -279,6 +280,64 @@ def test_text_report_aligns_vietnamese_columns(generated):
     assert any(re.search(r"\b0!", line) for line in table)
 
 
+TERMINAL = 100  # columns of the terminal the office's reports must fit
+
+
+def table_cells(lines: list[str], header: str, group: str, end: str) -> list[list[str]]:
+    """The cells of the text table whose heading line starts with `header`, read back as a person reads
+    them: columns from the dashes under the heading, a row from the line where its year is written on,
+    a wrapped cell's lines joined, and the heading of the group it is listed under (a line starting
+    with `group`) as its last cell; the table ends at the line starting with `end`."""
+    start = next(index for index, line in enumerate(lines) if line.startswith(header))
+    dashes = next(index for index in range(start, len(lines)) if set(lines[index]) <= {"-", " "})
+    columns = [(match.start(), match.end()) for match in re.finditer(r"-+", lines[dashes])]
+    year_column = next(index for index, (begin, end) in enumerate(columns)
+                       if "Năm" in lines[start][begin:end + 2])
+    rows: list[list[list[str]]] = []
+    heading = ""
+    for line in lines[dashes + 1:]:
+        if line.startswith(end):
+            break
+        if line.startswith(group):
+            heading = line[len(group):].strip()
+            continue
+        if not line.strip():
+            continue
+        cells = [line[begin:end + 2].strip() if index < len(columns) - 1 else line[begin:].strip()
+                 for index, (begin, end) in enumerate(columns)]
+        if cells[year_column]:
+            rows.append([[cell] if cell else [] for cell in cells] + [[heading]])
+        else:
+            for parts, cell in zip(rows[-1], cells, strict=False):
+                parts += [cell] if cell else []
+    return [[" ".join(parts) for parts in row] for row in rows]
+
+
+@pytest.mark.parametrize("corpus", ["sample", "generated"])
+def test_milestone_report_fits_a_100_column_terminal_and_keeps_every_value(generated, corpus):
+    content = ROOT / "content" if corpus == "sample" else generated
+    text = run_cli("report", "--milestone", "so-ket-2023", "--content", str(content), env=EPOCH)
+    data = json.loads(run_cli("report", "--milestone", "so-ket-2023", "--format", "json", "--content", str(content),
+                              env=EPOCH).stdout)
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert max(display_width(line) for line in lines) <= TERMINAL, max(lines, key=display_width)
+    shown = table_cells(lines, "Tên", group="Lĩnh vực:", end="Được đề cử")
+    expected = [[entry["name"], entry["kind_label"], entry["unit_name"], str(entry["year"]),
+                 entry["stage_label"] or "–", "có" if entry["nominated"] else "", entry["field_label"]]
+                for entry in data["exemplars"]]
+    assert shown == expected
+    flat = " ".join(" ".join(lines).split())
+    assert data["milestone"]["label"] in flat and data["plan"]["title"] in flat
+
+
+@pytest.mark.parametrize("by", [None, "kind", "field"])
+def test_coverage_report_fits_a_100_column_terminal(generated, by):
+    result = run_cli("report", "--content", str(generated), *(["--by", by] if by else []), env=EPOCH)
+    assert result.returncode == 0, result.stderr
+    assert max(display_width(line) for line in result.stdout.splitlines()) <= TERMINAL
+
+
 def test_display_width_counts_columns_not_code_points():
     assert display_width("Nguyễn") == 6
     assert display_width("Nguye\u0302\u0303n") == 6  # decomposed input
@@ -427,10 +486,11 @@ def assert_accessible(page: _Structure) -> None:
     for tag, attrs in page.tags:
         if tag == "th":
             assert attrs.get("scope") in ("col", "row"), attrs
-        if tag == "svg":
-            assert attrs.get("role") == "img"
+        if attrs.get("role") == "img":  # a chart: named by its heading and described by its figures
             for ref in attrs["aria-labelledby"].split():
                 assert ref in page.ids
+        if tag == "svg":  # a chart's bars are drawn for the eye; the chart around them speaks
+            assert attrs.get("role") == "img" or attrs.get("aria-hidden") == "true", attrs
         if tag == "img":
             assert "alt" in attrs
 
@@ -465,7 +525,7 @@ def test_statistics_page_shows_the_figures(generated_site, generated):
                 assert ("chưa đạt" in cell) == (year < 2024 and count < QUOTA)
                 assert ("chưa kết thúc" in cell) == (year >= 2024 and count < QUOTA)
         assert cells[-1] == str(sum(1 for p in profiles if p["unit"] == unit["id"]))
-    assert html.count("<svg") >= 3
+    assert html.count('role="img"') >= 3
     home = (generated_site / PREFIX.strip("/") / "index.html").read_text(encoding="utf-8")
     assert f'href="{PREFIX}thong-ke/"' in home  # public: in the navigation
 
@@ -551,6 +611,46 @@ def check_yearbook(pdf: Path, members: list[dict]) -> None:
         starting = [page for page in pages if starts_with_heading(page, name)]
         assert len(starting) == 1, name
         assert len(starting[0]) > 2, f"{name}: heading cut from its content"
+    # Every page but the cover carries its number, at its foot.
+    assert cover[-1] != "1", "the cover has no page number"
+    assert [page[-1] for page in pages[1:]] == [str(number) for number in range(2, len(pages) + 1)]
+    # The table of contents gives the page each exemplar starts on, at the right of the entry's last line.
+    toc_start = next(index for index, page in enumerate(pages) if page[0] == "Mục lục")
+    toc_end = min(index for index, page in enumerate(pages) for name in names if starts_with_heading(page, name))
+    entries, text = [], []
+    for line in (line for page in pages[toc_start:toc_end] for line in page[:-1] if line != "Mục lục"):
+        numbered = re.fullmatch(r"(.*?)\s{2,}(\d+)", line)
+        text.append(numbered.group(1) if numbered else line)
+        if numbered:
+            entries.append((" ".join(text), int(numbered.group(2))))
+            text = []
+    for name in names:
+        found = [(entry, page) for entry, page in entries if f"{name} –" in entry]
+        assert len(found) == 1, f"{name}: no page in the table of contents"
+        entry, given = found[0]
+        assert starts_with_heading(pages[given - 1], name), f"{name}: the table of contents says page {given}"
+        # a collective named after its unit is not followed by the unit again
+        assert not re.search(r"(.{6,}) – \1\b", entry), entry
+
+
+def ink_colours(pdf: Path, page: int) -> set[tuple[int, int, int]]:
+    """The colours of the printed page (as `pdftoppm` renders it), white left out."""
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-r", "40", "-f", str(page), "-l", str(page), "-png", str(pdf), f"{folder}/p"], check=True)
+        with Image.open(next(Path(folder).glob("p*.png"))) as image:
+            return {colour for _, colour in image.convert("RGB").getcolors(1 << 20) if colour != (255, 255, 255)}
+
+
+@needs_pdf_tools
+def test_yearbook_links_print_as_text(tmp_path):
+    pdf = tmp_path / "ky-yeu-2023.pdf"
+    result = run_cli("yearbook", "--year", "2023", "--pdf", str(pdf), env=EPOCH)
+    assert result.returncode == 0, result.stderr
+    toc_page = next(number for number, page in enumerate(pdf_pages(pdf), 1) if page[0] == "Mục lục")
+    # Linked entries printed in the text's colour (greys), not blue: no ink where blue outweighs red by much.
+    assert not [colour for colour in ink_colours(pdf, toc_page) if colour[2] - colour[0] > 40]
 
 
 @needs_pdf_tools
@@ -569,6 +669,8 @@ def test_yearbook_pdf_of_the_sample_content(tmp_path):
     result = run_cli("yearbook", "--year", "2023", "--pdf", str(pdf), env=EPOCH)
     assert result.returncode == 0, result.stderr
     check_yearbook(pdf, [p for p in counted_profiles(ROOT / "content") if p["year"] == 2023])
+    cover = " ".join(pdf_pages(pdf)[0])
+    assert "Năm 2023 ·" in cover and "Giai đoạn 2023" not in cover, "a single year is called a year"
 
 
 def test_yearbook_without_chromium_says_so(generated, tmp_path):
@@ -610,3 +712,13 @@ def test_each_period_cut_from_the_plan_in_order_is_that_period_sorted(generated)
                 expected = order_profiles(in_period, plan, order)
                 assert [p.slug for p in period_in_order(ordered, start, end)] == [p.slug for p in expected]
                 assert expected or start > max(p.year for p in profiles)
+
+
+def test_pdf_page_reader_never_fails_on_what_it_cannot_read():
+    from showcase.pdf_pages import destination_pages
+
+    assert destination_pages(b"") == {}
+    assert destination_pages(b"%PDF-1.4\n1 0 obj\n<</Type /Catalog /Pages 1 0 R /Dests 9 0 R>>\nendobj\n") == {}
+    looped = (b"1 0 obj <</Type /Catalog /Pages 2 0 R /Dests 4 0 R>> endobj 2 0 obj <</Type /Pages /Kids [3 0 R 2 0 R]>> endobj "
+              b"3 0 obj <</Type /Page>> endobj 4 0 obj <</a#2Db [3 0 R /XYZ 0 0 0] /c [8 0 R /XYZ 0 0 0]>> endobj")
+    assert destination_pages(looped) == {"a-b": 1}

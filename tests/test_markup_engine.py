@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from showcase import markup
-from showcase.markup import MarkdownRenderer, sanitize
+from showcase.markup import MarkdownRenderer, sanitize, typographic_quotes_html
 from showcase.reader import read_profile
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -20,9 +20,10 @@ from generate import generate  # noqa: E402
 
 
 def python_markdown(text: str) -> str:
-    """The renderer before the change, exactly as it was configured."""
+    """The renderer before the change, exactly as it was configured, followed by the stage both engines
+    share since (typographic quotes, issue 20)."""
     converter = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"], output_format="html")
-    return sanitize(converter.convert(text))
+    return typographic_quotes_html(sanitize(converter.convert(text)))
 
 
 def bodies(folder):

@@ -1,6 +1,7 @@
 """The search stage: Pagefind bundles built before anything is written, published with the pages, đ folded
 for search, split by year on a large site, each year's bundle cached by what it indexes."""
 
+import gzip
 import json
 import re
 import shutil
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from pagefind_bundle import meaning, page_count
+from pagefind_bundle import SIGNATURE, meaning, page_count
 
 from showcase import pipeline, search
 from showcase.config import ConfigError, load_project
@@ -270,3 +271,31 @@ def test_pagefind_runs_with_one_allocator_arena_which_its_binary_reads():
     arenas = value.partition("narenas:")[2]
     assert done.returncode == 0
     assert re.search(rf"^\s*opt\.narenas: {arenas}$", done.stderr.decode("utf-8", "replace"), re.MULTILINE)
+
+
+# --- what a visitor reads in a result's excerpt ---------------------------------------------------------------------
+
+def indexed_fragments(bundle_dir: Path) -> list[dict]:
+    """Every page Pagefind indexed, as its fragment says (gzip: the signature, then JSON): the text
+    excerpts are cut from, its metadata and filters."""
+    fragments = []
+    for path in sorted((bundle_dir / "fragment").iterdir()):
+        data = gzip.decompress(path.read_bytes())
+        fragments.append(json.loads(data[len(SIGNATURE):] if data.startswith(SIGNATURE) else data))
+    return fragments
+
+
+def joined_words(text: str) -> list[str]:
+    """Places where a lower-case letter runs straight into an upper-case one: two texts glued together
+    ("Đơn vịThanh tra Sở"), which no Vietnamese word or name does."""
+    return [text[max(0, at - 15):at + 16] for at in range(len(text) - 1) if text[at].islower() and text[at + 1].isupper()]
+
+
+def test_indexed_text_reads_as_sentences_with_labels_apart_from_values(built_site):
+    fragments = indexed_fragments(built_site / PREFIX / "pagefind")
+    assert len(fragments) > 40
+    glued = {fragment["url"]: joined_words(fragment["content"]) for fragment in fragments}
+    assert {url: places for url, places in glued.items() if places} == {}
+    for fragment in fragments:  # the facts read "Đơn vị: Thanh tra Sở", as a sentence would
+        assert f"Đơn vị: {fragment['meta']['unit']}." in fragment["content"], fragment["url"]
+        assert f"Năm: {fragment['meta']['year']}." in fragment["content"], fragment["url"]

@@ -167,3 +167,53 @@ def test_schema_accepts_samples_and_rejects_type_and_enum_errors():
 def test_sample_content_is_clean(project):
     result = pipeline.load_content(ROOT / "content", project)
     assert result.errors == 0, [d for d in result.diagnostics if d.severity == "error"]
+
+
+def test_one_search_box_per_page(built_site):
+    boxes = {path.relative_to(built_site).as_posix(): count for path in built_site.rglob("*.html")
+             if (count := len(re.findall(r'<input[^>]*type="search"', path.read_text(encoding="utf-8")))) > 1}
+    assert boxes == {}
+
+
+def test_home_leads_with_exemplars_and_explains_the_old_province_name(built_site):
+    html = page(built_site, PREFIX)
+    main = html[html.index("<main"):]
+    assert main.index('class="card') < main.index("Kế hoạch"), "exemplars come before the plan's introduction"
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
+    # The plan was issued by the old province: where its name first appears, one clause says why.
+    first = text.index("Quảng Bình")
+    sentence = text[text.rfind(".", 0, first) + 1:text.find(".", first)]
+    assert "hợp nhất" in sentence, sentence
+
+
+def test_profile_page_shows_typographic_quotes_and_the_job_title_once(tmp_path):
+    from conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    source = root / "content" / "ho-so" / "2022" / "to-mot-cua-van-phong-so.md"
+    text = source.read_text(encoding="utf-8")
+    text = text.replace("name: Tổ Một cửa – Văn phòng Sở", 'name: Tổ "Một cửa" – Văn phòng Sở')
+    text = text.replace("summary: Tổ Một cửa nâng mạnh", "summary: 'Tổ \"Một cửa\" nâng mạnh")
+    text = text.replace("không có hồ sơ trễ hạn.\n", "không có hồ sơ trễ hạn.'\n", 1)
+    text = text.replace("  - Tỷ lệ hồ sơ nộp trực tuyến tăng", '  - Tỷ lệ hồ sơ nộp "trực tuyến" tăng')
+    text = text.replace("nghe góp ý của người dân", 'nghe góp ý của người dân, gõ `"mã"` đúng')
+    source.write_text(text, encoding="utf-8")
+    out = tmp_path / "public"
+    result = run_cli("build", "--content", str(root / "content"), "--out", str(out), cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = page(out, f"{PREFIX}ho-so/to-mot-cua-van-phong-so/")
+    article = html[html.index('<article class="profile"'):html.index("</article>")]
+    assert "<h1" in article and "Tổ “Một cửa” – Văn phòng Sở</h1>" in article
+    assert "Tổ “Một cửa” nâng" in article and "nộp “trực tuyến” tăng" in article
+    assert "một “khách hàng”" in article and "không để hồ sơ “nằm chờ”" in article
+    assert re.search(r"<code>(&quot;|\")mã(&quot;|\")</code>", article), "code is printed as written"
+    assert "<title>Tổ “Một cửa” – Văn phòng Sở" in html
+    text_only = re.sub(r"<[^>]+>", " ", re.sub(r"<code>.*?</code>", "", article))
+    assert '"' not in text_only and "&quot;" not in text_only, "no straight double quote left in the text"
+    position = "Tổ công tác trực thuộc Văn phòng Sở, làm việc tại Trung tâm Phục vụ hành chính công tỉnh"
+    assert text_only.count(position) == 1, "the job title is shown once"
+
+
+def test_listing_sorted_by_given_name_says_so(built_site):
+    html = page(built_site, f"{PREFIX}loai/ca-nhan/")
+    assert re.search(r'<p class="count">[^<]*xếp theo tên', html)

@@ -89,6 +89,21 @@ def test_unit_and_achievement_words_are_searchable(search_page, built_site):
     assert url in search(search_page, fold(unit))
 
 
+def test_excerpts_show_the_matched_words_marked_in_readable_text(search_page):
+    """Searching "thanh tra" once gave "Chức vụThanh tra viên … Đơn vịThanh tra Sở": labels glued to values."""
+    assert search(search_page, "thanh tra")
+    excerpts = search_page.eval_on_selector_all(".search-result-excerpt", """items => items.map(item => ({
+        text: item.textContent, marked: [...item.querySelectorAll("mark")].map(mark => mark.textContent)}))""")
+    assert excerpts
+    for excerpt in excerpts:
+        text = excerpt["text"]
+        assert not [text[at - 10:at + 10] for at in range(len(text) - 1) if text[at].islower() and text[at + 1].isupper()], text
+    marked = [word for excerpt in excerpts for word in excerpt["marked"]]
+    # Pagefind marks whole words that begin with a query word ("trật" for "tra")
+    assert marked and all(fold(word).lower().startswith(("thanh", "tra")) for word in marked), marked
+    assert any(fold(excerpt["text"]).lower().count("thanh tra") for excerpt in excerpts)
+
+
 def status_count(page) -> int:
     match = re.search(r"Tìm thấy (\d+)", page.text_content("#search-status"))
     return int(match.group(1)) if match else 0
