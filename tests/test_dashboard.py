@@ -362,15 +362,7 @@ def test_check_warns_about_units_below_quota_in_past_years(generated):
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
     found = {(item["line"], item["message"]) for item in report["diagnostics"] if item["code"] == "W004"}
-    profiles = counted_profiles(generated)
-    lines = unit_id_lines()
-    expected = set()
-    for unit in UNITS:
-        for year in YEARS:
-            count = sum(1 for p in profiles if p["unit"] == unit["id"] and p["year"] == year)
-            if year < REFERENCE.year and active(unit, year) and count < QUOTA:
-                expected.add((lines[unit["id"]], f"Năm {year}, {unit['name']} có {count} điển hình, "
-                                                 f"chưa đạt chỉ tiêu tối thiểu {QUOTA}/năm của kế hoạch."))
+    expected = expected_quota_warnings(generated)
     assert expected and found == expected
     assert all(item["file"] == "data/units.yaml" for item in report["diagnostics"] if item["code"] == "W004")
     strict = run_cli("check", "--content", str(generated), "--strict", env=EPOCH)
