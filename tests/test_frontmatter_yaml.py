@@ -225,3 +225,21 @@ def test_new_writes_the_file_decap_would_write(project, cases):
     expected = decap_file([(front_matter(item, project), ORDER, body) for item, body in zip(answers, bodies, strict=True)])
     for text, decap in zip(rendered, expected, strict=True):
         assert text == decap
+
+
+def test_the_guides_corrected_examples_are_in_decaps_layout():
+    """Each `right` fragment of the guide's front-matter examples is written as the form would write those fields
+    (block lists, quoting, folding; in the fragment's own order, since it replaces fields of the sample profile)."""
+    from showcase.guide import examples
+
+    fragments = []
+    for code, entry in examples()["codes"].items():
+        text = entry.get("right", "")
+        if entry["where"] != "front" or any(line.lstrip().startswith("#") or "  # " in line for line in text.splitlines()):
+            continue
+        data = as_decap_data(yaml.safe_load(text))
+        fragments.append((code, text, data))
+    assert len(fragments) >= 20
+    expected = decap_yaml([(data, list(data)) for _, _, data in fragments])
+    for (code, text, data), decap in zip(fragments, expected, strict=True):
+        assert text == decap == dump_front_matter(data, list(data)), code
