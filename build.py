@@ -16,10 +16,13 @@ from pathlib import Path
 
 import yaml
 
-from showcase import cli_words, clock, dashboard_cli, timings, uptodate
-from showcase.config import PROJECT_ROOT, ConfigError, is_base_url, load_project
-from showcase.diagnostics import FORMATTERS, LANGUAGES, Diagnostic, catalog, format_text
-from showcase.schema import json_schema
+from showcase.commands import dashboard_cli
+from showcase.commands import words as cli_words
+from showcase.common import clock, timings
+from showcase.common.config import PROJECT_ROOT, ConfigError, is_base_url, load_project
+from showcase.common.diagnostics import FORMATTERS, LANGUAGES, Diagnostic, catalog, format_text
+from showcase.engine import uptodate
+from showcase.source.schema import json_schema
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -93,7 +96,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new", help="tạo hồ sơ mới theo câu hỏi hoặc theo cờ")
     content_options(new)
-    from showcase.new import add_arguments as new_arguments
+    from showcase.commands.new import add_arguments as new_arguments
 
     new_arguments(new)
     return parser
@@ -115,7 +118,7 @@ def run(argv: list[str]) -> int:
     args = make_parser().parse_args(argv)
     lang = getattr(args, "lang", "vi")
     if args.command == "serve":  # the preview shows data and content errors in the browser, so it starts anyway
-        from showcase.serve import serve
+        from showcase.commands.serve import serve
 
         return serve(args)
     try:
@@ -127,7 +130,7 @@ def run(argv: list[str]) -> int:
         print(json.dumps(json_schema(project), ensure_ascii=False, indent=2))
         return EXIT_OK
     if args.command == "guide":
-        from showcase.guide import write_guide
+        from showcase.commands.guide import write_guide
 
         current, path = write_guide(project, check_only=args.check)
         if not current:
@@ -136,7 +139,7 @@ def run(argv: list[str]) -> int:
         print(f"Hướng dẫn biên tập: {path}" + (" (đã khớp với dữ liệu)" if args.check else ""))
         return EXIT_OK
     if args.command == "new":
-        from showcase.new import run as new_profile
+        from showcase.commands.new import run as new_profile
 
         return new_profile(args, project)
     if not args.content.is_dir():
@@ -152,7 +155,7 @@ def run(argv: list[str]) -> int:
         print(f"build.py: lỗi: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "check":
-        from showcase import pipeline
+        from showcase.engine import pipeline
 
         result = pipeline.load_content(args.content, project)
         result.diagnostics += pipeline.quota_warnings(result, project, today)
@@ -171,7 +174,7 @@ def run(argv: list[str]) -> int:
     if freshness.report is not None:  # nothing changed since the last build: the rendering stages are not even imported
         diagnostics, _, counts, pages = freshness.report
     else:
-        from showcase import pipeline
+        from showcase.engine import pipeline
 
         try:
             result, pages = pipeline.build(args.content, args.out, project, include_drafts=args.drafts, today=today,

@@ -3,7 +3,7 @@
 
     python bench/generate.py --count 10000 --out bench/out/content-10000 [--seed 1]
 
-Every id comes from the plan and unit data (showcase.config.load_project): the year lies in
+Every id comes from the plan and unit data (showcase.common.config.load_project): the year lies in
 a plan period, the unit is active that year, the criteria apply to the profile's field and
 kind, individuals carry a consent record. Bodies are 300–600 Vietnamese words, with 3–6
 achievements. The same (count, seed) always gives the same bytes, so a corpus can be
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from showcase.config import Project, load_project  # noqa: E402
+from showcase.common.config import Project, load_project  # noqa: E402
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
 MIDDLE_MALE = ["Văn", "Hữu", "Đức", "Minh", "Quốc", "Thành", "Công", "Xuân"]

@@ -110,12 +110,12 @@ def scratch_project(work: Path) -> Path:
 
 def search_alone(project: Path, content: Path, out: Path, edited_profile: Path) -> tuple[float, float]:
     """Seconds Pagefind takes on the built site's pages, through the search stage's own call
-    (showcase.search.index_shards): (every shard, as a cold build runs them; the edited profile's year
+    (showcase.site.search.index_shards): (every shard, as a cold build runs them; the edited profile's year
     alone, as an edit re-indexes it). Pages and shards come from the site model, as in the build; the
     scratch pages are written inside the timed calls, as in the build."""
-    from showcase import search
-    from showcase.config import load_project
-    from showcase.pipeline import load_model
+    from showcase.common.config import load_project
+    from showcase.engine.pipeline import load_model
+    from showcase.site import search
 
     settings = load_project(project)
     model = load_model(content, settings, include_drafts=False)

@@ -9,7 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from showcase.config import load_project  # noqa: E402
+from showcase.common.config import load_project  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 

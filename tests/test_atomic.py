@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, run_cli
 
-from showcase import writer
+from showcase.engine import writer
 
 BASE = (FIXTURES / "valid" / "tran-thi-b.md").read_text(encoding="utf-8")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import yaml
 from conftest import copy_project
 
-from showcase import pipeline
-from showcase.cms import cms_config, cms_folder
-from showcase.config import load_project
-from showcase.schema import allowed_ids, json_schema
+from showcase.common.config import load_project
+from showcase.engine import pipeline
+from showcase.site.cms import cms_config, cms_folder
+from showcase.source.schema import allowed_ids, json_schema
 
 
 def profile_collection(project) -> dict:
@@ -101,7 +101,7 @@ def test_missing_decap_package_fails_the_build_with_b002_and_keeps_the_site(tmp_
     out = tmp_path / "public"
     out.mkdir()
     (out / "index.html").write_text("trang cũ", encoding="utf-8")
-    monkeypatch.setattr("showcase.cms.decap_dist", lambda: None)
+    monkeypatch.setattr("showcase.site.cms.decap_dist", lambda: None)
     result, pages = pipeline.build(project.root / "content", out, project, include_drafts=False, cache_dir=None)
     assert [item.code for item in result.diagnostics if item.severity == "error"] == ["B002"]
     assert pages == 0 and (out / "index.html").read_text(encoding="utf-8") == "trang cũ"

@@ -20,9 +20,9 @@ import pytest
 import yaml
 from conftest import ROOT, run_cli
 
-from showcase import pipeline
-from showcase.config import ConfigError, load_project
-from showcase.report_format import display_width
+from showcase.common.config import ConfigError, load_project
+from showcase.engine import pipeline
+from showcase.office.report_format import display_width
 
 PREFIX = "/guong-nguoi-tot-viec-tot/"
 REFERENCE = datetime(2024, 6, 1, tzinfo=UTC)  # 2021–2023 ended, 2024 in progress, 2025 not yet begun
@@ -410,7 +410,7 @@ def test_quota_warnings_are_shown_by_check_build_and_serve_whatever_else_is_wron
 
     import io
 
-    from showcase.serve import Preview
+    from showcase.commands.serve import Preview
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
     log = io.StringIO()
@@ -690,7 +690,7 @@ def test_yearbook_page_lists_every_exemplar_in_order(generated_site, generated):
 def test_each_period_cut_from_the_plan_in_order_is_that_period_sorted(generated):
     """Milestones and yearbooks take their exemplars from the plan's profiles sorted once
     (reports.plan_in_order): each period's cut must be the period's profiles sorted on their own."""
-    from showcase.reports import DEFAULT_ORDER, counted, order_profiles, period_in_order, plan_in_order
+    from showcase.office.reports import DEFAULT_ORDER, counted, order_profiles, period_in_order, plan_in_order
 
     project = load_project(ROOT)
     profiles = pipeline.load_content(generated, project, cache_dir=None).profiles
@@ -707,7 +707,7 @@ def test_each_period_cut_from_the_plan_in_order_is_that_period_sorted(generated)
 
 
 def test_pdf_page_reader_never_fails_on_what_it_cannot_read():
-    from showcase.pdf_pages import destination_pages
+    from showcase.office.pdf_pages import destination_pages
 
     assert destination_pages(b"") == {}
     assert destination_pages(b"%PDF-1.4\n1 0 obj\n<</Type /Catalog /Pages 1 0 R /Dests 9 0 R>>\nendobj\n") == {}

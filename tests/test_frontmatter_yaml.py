@@ -1,4 +1,4 @@
-"""Front matter written as the editors' form writes it: showcase.frontmatter_yaml compared byte for byte with
+"""Front matter written as the editors' form writes it: showcase.source.frontmatter_yaml compared byte for byte with
 Decap's own serializer (npm `yaml` 1.10 and gray-matter, called exactly as decap-cms-core calls them, by
 tests/decap/serialize.mjs), for every sample profile, for what `build.py new` writes and for generated values.
 One Node process serves the whole session; each Hypothesis example sends it one batch of values."""
@@ -17,9 +17,9 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from showcase.frontmatter_yaml import decap_key_order, dump_front_matter, front_matter_file
-from showcase.new import Answers, front_matter, render_profile
-from showcase.schema import PROFILE_FIELDS
+from showcase.commands.new import Answers, front_matter, render_profile
+from showcase.source.frontmatter_yaml import decap_key_order, dump_front_matter, front_matter_file
+from showcase.source.schema import PROFILE_FIELDS
 
 ORDER = list(PROFILE_FIELDS)
 SERIALIZER = ROOT / "tests" / "decap" / "serialize.mjs"
@@ -230,7 +230,7 @@ def test_new_writes_the_file_decap_would_write(project, cases):
 def test_the_guides_corrected_examples_are_in_decaps_layout():
     """Each `right` fragment of the guide's front-matter examples is written as the form would write those fields
     (block lists, quoting, folding; in the fragment's own order, since it replaces fields of the sample profile)."""
-    from showcase.guide import examples
+    from showcase.commands.guide import examples
 
     fragments = []
     for code, entry in examples()["codes"].items():

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from conftest import FIXTURES, ROOT, run_cli
 
-from showcase import pipeline
-from showcase.diagnostics import catalog
-from showcase.guide import OUTPUT, base_profile, compose, examples, render_guide
-from showcase.schema import PROFILE_FIELDS
+from showcase.commands.guide import OUTPUT, base_profile, compose, examples, render_guide
+from showcase.common.diagnostics import catalog
+from showcase.engine import pipeline
+from showcase.source.schema import PROFILE_FIELDS
 
 GUIDE = ROOT / OUTPUT
 TESTABLE = sorted(code for code, entry in examples()["codes"].items() if entry["where"] != "none")

@@ -20,16 +20,16 @@ from conftest import FIXTURES, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from showcase import pipeline
-from showcase.markup import MarkdownRenderer
-from showcase.reader import MAX_FILE_BYTES, read_profile
+from showcase.engine import pipeline
+from showcase.source.markup import MarkdownRenderer
+from showcase.source.reader import MAX_FILE_BYTES, read_profile
 
 HOSTILE = FIXTURES / "hostile"
 EXPECTED = yaml.safe_load((HOSTILE / "expected.yaml").read_text(encoding="utf-8"))
 BASE = (FIXTURES / "valid" / "tran-thi-b.md").read_text(encoding="utf-8")
 PHOTO_LINES = "position: Kỹ sư kiểm định\nphoto: anh.png\nphoto_alt: Ảnh chân dung"
-IMAGES_CHECKED = "E027" in (ROOT / "showcase" / "validate.py").read_text(encoding="utf-8") or any(
-    "E027" in path.read_text(encoding="utf-8") for path in (ROOT / "showcase").glob("*.py") if path.name != "diagnostics.py")
+IMAGES_CHECKED = "E027" in (ROOT / "showcase" / "source" / "validate.py").read_text(encoding="utf-8") or any(
+    "E027" in path.read_text(encoding="utf-8") for path in (ROOT / "showcase").rglob("*.py") if path.name != "diagnostics.py")
 ACTIVE_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "style", "form", "base", "meta", "link", "frame"}
 SCRIPT_URL = re.compile(r"^\s*(?:java|vb)script:|^\s*data:", re.IGNORECASE)
 
@@ -243,7 +243,7 @@ def test_generated_profiles_never_crash_and_never_emit_script(data, body, raw, p
     text = ("---\n" + _dump(data) + "---\n" + body) if not raw else ("---\n" + "\n".join(f"{k}: {v}" for k, v in data.items())
                                                                        + "\n---\n" + body)
     parsed = read_profile("ho-so/x.md", text.encode("utf-8", "surrogatepass"))
-    from showcase.validate import validate_profile
+    from showcase.source.validate import validate_profile
 
     profile, diagnostics = validate_profile(parsed, project, tmp_path, "x.md")
     for item in diagnostics:

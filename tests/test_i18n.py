@@ -1,7 +1,7 @@
 """Every diagnostic speaks the chosen language: our own wording comes from the catalogs, only data stays as written.
 
 Diagnostics carry language-neutral arguments plus *fragments* ({"$t": key, ...}) that
-showcase.diagnostics resolves against the `fragments:` section of messages/<lang>.yaml.
+showcase.common.diagnostics resolves against the `fragments:` section of messages/<lang>.yaml.
 """
 
 import json
@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, run_cli
 
-from showcase import reader
-from showcase.diagnostics import Diagnostic, catalog, format_text, fragment, join, message
-from showcase.schema import PROFILE_FIELDS
-from showcase.validate import _TYPE_NAMES
+from showcase.common.diagnostics import Diagnostic, catalog, format_text, fragment, join, message
+from showcase.source import reader
+from showcase.source.schema import PROFILE_FIELDS
+from showcase.source.validate import _TYPE_NAMES
 
 # Letters that exist in Vietnamese but not in English: ă â đ ê ô ơ ư and every tone-marked vowel.
 VIETNAMESE = re.compile("[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
@@ -42,7 +42,7 @@ def test_catalogs_have_the_same_fragment_keys_and_placeholders():
 
 def test_every_fragment_key_used_in_code_exists():
     used = set()
-    for path in (ROOT / "showcase").glob("*.py"):
+    for path in (ROOT / "showcase").rglob("*.py"):
         for match in FRAGMENT_CALL.finditer(path.read_text(encoding="utf-8")):
             used.add(match.group(1) or match.group(2))
     used |= set(reader._YAML_PROBLEMS.values()) | {key for _pattern, key in reader._SLIPS}

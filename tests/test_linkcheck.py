@@ -2,7 +2,7 @@
 
 from html.parser import HTMLParser
 
-from showcase.linkcheck import check_links, links_of
+from showcase.site.linkcheck import check_links, links_of
 
 
 class ReferenceLinks(HTMLParser):
@@ -70,7 +70,7 @@ def test_broken_link_is_reported_with_its_line():
 
 
 def test_pagination_shows_a_window_of_constant_size():
-    from showcase.model import paginate
+    from showcase.site.model import paginate
 
     pages = paginate(list(range(100)), 5, lambda n: f"/p/{n}/")
     assert len(pages) == 20
@@ -85,8 +85,8 @@ def test_pagination_shows_a_window_of_constant_size():
 
 
 def test_cached_targets_still_catch_a_link_whose_target_disappeared():
-    from showcase.cache import content_key
-    from showcase.linkcheck import check_links_cached
+    from showcase.engine.cache import content_key
+    from showcase.site.linkcheck import check_links_cached
 
     files = {"a/index.html": b"<p>\n<a href='../b/'>b</a>", "b/index.html": b"<a href='/a/'>a</a>"}
     keys = {path: content_key(data) for path, data in files.items()}

@@ -10,9 +10,9 @@ from conftest import ROOT
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from showcase import markup
-from showcase.markup import MarkdownRenderer, sanitize, typographic_quotes_html
-from showcase.reader import read_profile
+from showcase.source import markup
+from showcase.source.markup import MarkdownRenderer, sanitize, typographic_quotes_html
+from showcase.source.reader import read_profile
 
 sys.path.insert(0, str(ROOT / "bench"))
 

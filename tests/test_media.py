@@ -15,10 +15,11 @@ import yaml
 from conftest import FIXTURES, ROOT, run_cli
 from PIL import Image, ImageCms
 
-from showcase import images, pipeline
-from showcase.diagnostics import resolve
-from showcase.feeds import JSON_FEED_VERSION
-from showcase.text import slugify
+from showcase.common.diagnostics import resolve
+from showcase.common.text import slugify
+from showcase.engine import pipeline
+from showcase.site import images
+from showcase.site.feeds import JSON_FEED_VERSION
 
 PREFIX = "/guong-nguoi-tot-viec-tot/"
 ORIGIN = "https://sxd.quangtri.gov.vn"
@@ -312,8 +313,8 @@ def test_feeds_keep_only_the_newest_profiles(tmp_path):
         shutil.copytree(ROOT / part, root / part)
     site_file = root / "data" / "site.yaml"
     site_file.write_text(site_file.read_text(encoding="utf-8").replace("feed_count: 50", "feed_count: 3"), encoding="utf-8")
-    from showcase.config import load_project
-    from showcase.feeds import newest_first
+    from showcase.common.config import load_project
+    from showcase.site.feeds import newest_first
 
     project = load_project(root)
     result = pipeline.load_content(ROOT / "content", project, cache_dir=None)
@@ -460,7 +461,7 @@ def test_json_ld_cannot_be_broken_out_of_by_editor_text(project, tmp_path):
 
 
 def test_safe_json_escapes_what_could_end_a_script_or_a_line():
-    from showcase.metadata import safe_json
+    from showcase.site.metadata import safe_json
 
     text = str(safe_json({"a": "</script><!--&\u2028\u2029"}))
     assert not set("<>&\u2028\u2029") & set(text)

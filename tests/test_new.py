@@ -7,9 +7,9 @@ import yaml
 from conftest import ROOT, run_cli
 from test_frontmatter_yaml import as_decap_data, decap_yaml
 
-from showcase import skeleton
-from showcase.new import Answers, default_year, render_profile
-from showcase.schema import PROFILE_FIELDS
+from showcase.commands.new import Answers, default_year, render_profile
+from showcase.source import skeleton
+from showcase.source.schema import PROFILE_FIELDS
 
 
 def _new(content, *flags, answers: str | None = None) -> subprocess.CompletedProcess:

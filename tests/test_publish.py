@@ -11,8 +11,8 @@ import yaml
 from conftest import FIXTURES, ROOT, run_cli
 from pagefind_bundle import meaning
 
-from showcase import pipeline
-from showcase.linkcheck import check_links
+from showcase.engine import pipeline
+from showcase.site.linkcheck import check_links
 
 PREFIX = "/guong-nguoi-tot-viec-tot/"
 BASE = (FIXTURES / "valid" / "tran-thi-b.md").read_text(encoding="utf-8")

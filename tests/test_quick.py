@@ -1,4 +1,4 @@
-"""The preview's fast path (showcase/quick.py): an edited profile's page at once, the page the full build makes."""
+"""The preview's fast path (showcase/engine/quick.py): an edited profile's page at once, the page the full build makes."""
 
 import shutil
 from pathlib import Path
@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from conftest import call_wsgi, copy_project
 
-from showcase import pipeline
-from showcase.config import load_project
-from showcase.quick import quick_render
-from showcase.serve import Preview, PreviewApp
+from showcase.commands.serve import Preview, PreviewApp
+from showcase.common.config import load_project
+from showcase.engine import pipeline
+from showcase.engine.quick import quick_render
 
 PROFILE = "ho-so/2023/nguyen-van-a.md"
 PAGE = "guong-nguoi-tot-viec-tot/ho-so/nguyen-van-a/index.html"
@@ -128,7 +128,7 @@ def test_a_save_through_a_temporary_file_takes_the_fast_path(tmp_path):
     a photo gone is."""
     import asyncio
 
-    from showcase.serve import Rebuilds
+    from showcase.commands.serve import Rebuilds
 
     root = copy_project(tmp_path / "site")
     preview = Preview(root, root / "content", tmp_path / "public", stream=open(tmp_path / "log", "w"))  # noqa: SIM115

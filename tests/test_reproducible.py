@@ -5,7 +5,7 @@ import subprocess
 
 from conftest import ROOT
 
-from showcase.clock import last_commit_date, reference_date
+from showcase.common.clock import last_commit_date, reference_date
 
 
 def test_reference_date_is_the_commit_date_without_source_date_epoch():

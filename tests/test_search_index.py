@@ -13,10 +13,11 @@ import pytest
 from conftest import ROOT
 from pagefind_bundle import SIGNATURE, meaning, page_count
 
-from showcase import pipeline, search
-from showcase.config import ConfigError, load_project
-from showcase.search import bundle_urls, indexed_part, page_url, shard_names
-from showcase.text import dd_words
+from showcase.common.config import ConfigError, load_project
+from showcase.common.text import dd_words
+from showcase.engine import pipeline
+from showcase.site import search
+from showcase.site.search import bundle_urls, indexed_part, page_url, shard_names
 
 PREFIX = "guong-nguoi-tot-viec-tot/"
 

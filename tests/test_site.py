@@ -11,8 +11,8 @@ import pytest
 import yaml
 from conftest import FIXTURES, ROOT, run_cli
 
-from showcase import pipeline
-from showcase.text import slugify
+from showcase.common.text import slugify
+from showcase.engine import pipeline
 
 PREFIX = "/guong-nguoi-tot-viec-tot/"
 
@@ -104,7 +104,7 @@ def test_profile_page_shows_plan_criteria_awards_and_dates(built_site):
 def test_listings_follow_vietnamese_name_order(built_site):
     html = page(built_site, f"{PREFIX}loai/ca-nhan/")
     names = re.findall(r'class="card-title"><a href="[^"]+">([^<]+)</a>', html)
-    from showcase.text import person_sort_key
+    from showcase.common.text import person_sort_key
 
     assert names == sorted(names, key=person_sort_key)
 

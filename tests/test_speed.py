@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_cli
 
-from showcase import pipeline
-from showcase.cache import ProfileCache
-from showcase.clock import reference_date
-from showcase.config import load_project
-from showcase.diagnostics import Diagnostic
+from showcase.common.clock import reference_date
+from showcase.common.config import load_project
+from showcase.common.diagnostics import Diagnostic
+from showcase.engine import pipeline
+from showcase.engine.cache import ProfileCache
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -172,7 +172,7 @@ def test_unchanged_build_answers_from_the_stamp_without_reading(scratch, tmp_pat
 
 
 def test_an_edit_renders_only_the_pages_it_changes(scratch, tmp_path):
-    from showcase.cache import PageManifest
+    from showcase.engine.cache import PageManifest
 
     content = generate(tmp_path / "content", 30, seed=9, project=load_project(scratch))
     cache, out = tmp_path / "cache", tmp_path / "public"
@@ -196,7 +196,7 @@ def test_the_output_manifest_records_each_file_as_published(scratch, tmp_path):
     """After an edit the manifest holds every published file's signature without listing the folder
     again (kept files are hard links: their stat is known); a wrong one would make the next build
     distrust, and write again, a file nobody touched."""
-    from showcase.cache import PageManifest, file_signatures
+    from showcase.engine.cache import PageManifest, file_signatures
 
     content = generate(tmp_path / "content", 20, seed=4, project=load_project(scratch))
     cache, out, project = tmp_path / "cache", tmp_path / "public", load_project(scratch)
@@ -212,7 +212,7 @@ def test_the_output_manifest_records_each_file_as_published(scratch, tmp_path):
 def test_render_keys_do_not_depend_on_how_the_profiles_were_loaded(scratch, tmp_path):
     """Analysed in this process, or read back from the cache: the same pages, the same keys (with the
     pickle memo, which strings are one object leaked into the yearbooks' keys)."""
-    from showcase.render import render_key
+    from showcase.site.render import render_key
 
     content = generate(tmp_path / "content", 20, seed=6, project=load_project(scratch))
     project, cache = load_project(scratch), tmp_path / "cache"
@@ -231,7 +231,7 @@ def test_a_shared_card_or_entry_changes_the_key_of_every_page_showing_it_and_of_
     whole as plain data, changed (its listings, its neighbours' pages, the yearbooks of its year)."""
     import pickle
 
-    from showcase.render import render_key
+    from showcase.site.render import render_key
 
     content = generate(tmp_path / "content", 60, seed=8, project=load_project(scratch))
     project = load_project(scratch)
@@ -269,7 +269,7 @@ def test_dict_first_lookups_render_every_page_as_jinja2_does(scratch, tmp_path, 
     with Jinja2's own attribute-first lookup."""
     import jinja2
 
-    from showcase import render
+    from showcase.site import render
 
     content = generate(tmp_path / "content", 60, seed=9, project=load_project(scratch))
     project = load_project(scratch)
@@ -287,7 +287,7 @@ def test_dict_first_lookups_render_every_page_as_jinja2_does(scratch, tmp_path, 
 
 
 def test_dict_first_lookups_give_keys_that_shadow_methods_and_keep_the_methods():
-    from showcase.render import DataEnvironment
+    from showcase.site.render import DataEnvironment
 
     template = DataEnvironment(undefined=__import__("jinja2").StrictUndefined).from_string(
         "{{ group.items|join(',') }}|{{ extra.get('x', 'none') }}|{{ extra.x is defined }}")
@@ -297,7 +297,7 @@ def test_dict_first_lookups_give_keys_that_shadow_methods_and_keep_the_methods()
 def test_an_output_folder_restored_from_a_build_cache_is_kept_not_rendered_again(scratch, tmp_path, monkeypatch):
     """Netlify's build cache restores public/ as copies (new inodes and times): the pages are checked
     by their bytes and kept; a copy whose bytes differ at the same size is made again."""
-    from showcase.cache import PageManifest
+    from showcase.engine.cache import PageManifest
 
     unchanged = PageManifest.unchanged
 
@@ -331,8 +331,8 @@ def test_render_keys_do_not_depend_on_the_hash_seed():
 
     script = (
         "import datetime, hashlib, sys; from pathlib import Path; sys.path.insert(0, '.');"
-        "from showcase import pipeline; from showcase.config import load_project; from showcase.model import build_site;"
-        "from showcase.render import render_key; p = load_project(Path('.'));"
+        "from showcase import pipeline; from showcase.common.config import load_project; from showcase.site.model import build_site;"
+        "from showcase.site.render import render_key; p = load_project(Path('.'));"
         "r = pipeline.load_content(Path('content'), p, cache_dir=None);"
         "pages = build_site(r.profiles, p, r.intro, False, datetime.date(2026, 1, 1), {});"
         "print(hashlib.sha256(''.join(render_key(page, 'e') for page in pages).encode()).hexdigest())")
@@ -375,7 +375,7 @@ def test_the_output_listed_by_another_process_keeps_what_it_lists(scratch, tmp_p
     """A large output folder is listed by a forked process while the site model is built: the listing
     is file_signatures' own, and an edit built with it keeps (hard-links, same inode) the pages it did
     not change and publishes what a cold build does."""
-    from showcase.cache import file_signatures
+    from showcase.engine.cache import file_signatures
 
     content = generate(tmp_path / "content", 20, seed=5, project=load_project(scratch))
     cache, out, project = tmp_path / "cache", tmp_path / "public", load_project(scratch)
@@ -396,7 +396,7 @@ def test_the_output_manifest_keeps_each_link_target_once(scratch, tmp_path, monk
     """Link targets found by the render workers come back with a copy of each string per batch of
     pages; the manifest must hold one string per distinct target (pickled once), or at 10,000
     profiles it is ten times larger, slower to load and save, and held by every build."""
-    from showcase.cache import PageManifest
+    from showcase.engine.cache import PageManifest
 
     content = generate(tmp_path / "content", 30, seed=6, project=load_project(scratch))
     cache, out, project = tmp_path / "cache", tmp_path / "public", load_project(scratch)
@@ -424,7 +424,7 @@ def test_spooled_pages_publish_the_same_bytes_and_leave_nothing(scratch, tmp_pat
     """Render workers write every page to a spool folder, linked into the new tree when published: the
     output is the same as with pages sent back and written by the main process, in serial and in
     parallel, cold and incremental, and the spool folder is gone afterwards."""
-    from showcase import render
+    from showcase.site import render
 
     content = generate(tmp_path / "content", 20, seed=8, project=load_project(scratch))
     monkeypatch.setattr(render, "SPOOL_MIN", 1 << 62)  # nothing spooled
@@ -451,8 +451,8 @@ def test_pages_written_in_pieces_publish_the_same_bytes(scratch, tmp_path, monke
     """Very large pages are encoded and written a piece at a time and hashed from the spool file: with
     every page taken that way, in pieces of 7 characters (Vietnamese letters are 2 or 3 bytes), cold
     and incremental builds, serial and parallel, publish what a build holding whole pages does."""
-    from showcase import render
-    from showcase.cache import content_key, content_key_of_file
+    from showcase.engine.cache import content_key, content_key_of_file
+    from showcase.site import render
 
     data = "Điển hình tiên tiến – ệ ữ 🙂\n".encode() * 1000
     (tmp_path / "page.html").write_bytes(data)
@@ -520,7 +520,7 @@ def test_the_pages_the_search_indexes_are_found_through_extends_and_includes():
     """They are rendered first, so that the search index is made while the other pages render."""
     import jinja2
 
-    from showcase.render import templates_holding
+    from showcase.site.render import templates_holding
 
     environment = jinja2.Environment(loader=jinja2.DictLoader({
         "base.html": "<main data-pagefind-body>{% block main %}{% endblock %}</main>",
@@ -567,7 +567,7 @@ def test_stages_pause_the_garbage_collector_but_their_workers_do_not(monkeypatch
     builds went to it); the pools they start must collect, or a long analysis would grow unbounded."""
     import gc
 
-    from showcase.parallel import collector_paused, parallel_map
+    from showcase.engine.parallel import collector_paused, parallel_map
 
     monkeypatch.setenv("SHOWCASE_PARALLEL_MIN", "0")
     assert gc.isenabled()
@@ -595,7 +595,7 @@ def test_a_build_runs_with_the_collector_paused_between_its_stages_too(scratch, 
     runs as before once the build returns."""
     import gc
 
-    from showcase import linkcheck
+    from showcase.site import linkcheck
 
     content = generate(tmp_path / "content", 8, seed=2, project=load_project(scratch))
     seen = []
@@ -619,7 +619,7 @@ def test_a_build_runs_with_the_collector_paused_between_its_stages_too(scratch, 
 def test_a_plans_yearbooks_are_one_render_task_and_every_page_is_in_one_task(scratch, tmp_path):
     """Render tasks: consecutive pages, at most RENDER_SPAN and SPAN_COST each, except that a plan's
     yearbooks (which hold the same entries) form one task wherever they are in the page list."""
-    from showcase import render
+    from showcase.site import render
 
     content = generate(tmp_path / "content", 60, seed=5, project=load_project(scratch))
     project = load_project(scratch)
@@ -643,7 +643,7 @@ def test_a_plans_yearbooks_are_one_render_task_and_every_page_is_in_one_task(scr
 def test_every_library_that_shapes_the_output_is_in_the_generator_version():
     """A new version of any runtime library but the preview server's must invalidate the caches (the
     Markdown engine was once missing from the list after it changed)."""
-    from showcase.cache import OUTPUT_LIBRARIES
+    from showcase.engine.cache import OUTPUT_LIBRARIES
 
     preview_only = {"livereload", "watchfiles"}
     pinned = set()
@@ -663,7 +663,7 @@ def test_every_library_that_shapes_the_output_is_in_the_generator_version():
 def test_the_cache_keeps_the_eight_newest_stores_of_each_kind(tmp_path):
     """One store per content or output folder ever built: old ones (files, bucket folders, stores of the
     single-file format) and temporary files of killed builds do not pile up."""
-    from showcase.cache import _prune
+    from showcase.engine.cache import _prune
 
     cache = tmp_path / "cache"
     cache.mkdir()

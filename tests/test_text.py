@@ -1,6 +1,6 @@
 import re
 
-from showcase.text import fold, nfc, person_sort_key, slugify, title_sort_key
+from showcase.common.text import fold, nfc, person_sort_key, slugify, title_sort_key
 
 
 def test_fold_removes_tones_and_folds_d():
@@ -32,7 +32,7 @@ def test_people_sorted_by_given_then_middle_then_family_name():
 
 
 def test_straight_double_quotes_become_vietnamese_typographic_quotes():
-    from showcase.text import typographic_quotes
+    from showcase.common.text import typographic_quotes
 
     assert typographic_quotes('Tổ "Một cửa" nói "không" với hồ sơ trễ hạn.') == "Tổ “Một cửa” nói “không” với hồ sơ trễ hạn."
     assert typographic_quotes('"Khách hàng" là người dân') == "“Khách hàng” là người dân"
@@ -43,7 +43,7 @@ def test_straight_double_quotes_become_vietnamese_typographic_quotes():
 
 
 def test_quotes_in_markdown_html_change_in_text_only():
-    from showcase.markup import MarkdownRenderer
+    from showcase.source.markup import MarkdownRenderer
 
     html = MarkdownRenderer().render(
         '## Một "khách hàng"\n\nLà "<em>nằm chờ</em>" hay [“đúng hạn”](https://a.vn/?q=%22x%22 "tiêu đề \\"x\\"").\n\n'

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from conftest import FIXTURES, copy_fixture, run_cli
 
-from showcase import pipeline
+from showcase.engine import pipeline
 
 EXPECTED = yaml.safe_load((FIXTURES / "invalid" / "expected.yaml").read_text(encoding="utf-8"))
 
@@ -30,7 +30,7 @@ def test_valid_fixture_has_no_diagnostics(project):
 
 
 def test_every_code_the_validator_emits_has_a_message_in_both_languages():
-    from showcase.diagnostics import catalog
+    from showcase.common.diagnostics import catalog
 
     codes = {code for code, _ in EXPECTED.values()}
     for lang in ("vi", "en"):

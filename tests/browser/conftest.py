@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from conftest import ROOT
 
-from showcase.publish import content_security_policy
+from showcase.site.publish import content_security_policy
 
 PREFIX = "/guong-nguoi-tot-viec-tot/"
 CHROMIUM = Path("/usr/bin/chromium")

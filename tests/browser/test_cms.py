@@ -20,11 +20,11 @@ import pytest
 import yaml
 from conftest import ROOT, copy_project
 
-from showcase import pipeline
-from showcase.cms import connect_sources, select_options
-from showcase.config import load_project
-from showcase.publish import cms_content_security_policy
-from showcase.text import slugify
+from showcase.common.config import load_project
+from showcase.common.text import slugify
+from showcase.engine import pipeline
+from showcase.site.cms import connect_sources, select_options
+from showcase.site.publish import cms_content_security_policy
 
 from .conftest import CSP as SITE_POLICY
 from .conftest import require_tool, serving

@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from showcase.text import fold
+from showcase.common.text import fold
 
 from .conftest import MOBILE, PREFIX, site_pages
 

@@ -17,9 +17,9 @@ from html import unescape
 import pytest
 from conftest import ROOT
 
-from showcase import pipeline
-from showcase.config import load_project
-from showcase.text import fold
+from showcase.common.config import load_project
+from showcase.common.text import fold
+from showcase.engine import pipeline
 
 from .conftest import MOBILE, PREFIX, _SiteHandler, gzip_size, local_file
 
