@@ -331,7 +331,7 @@ def test_render_keys_do_not_depend_on_the_hash_seed():
 
     script = (
         "import datetime, hashlib, sys; from pathlib import Path; sys.path.insert(0, '.');"
-        "from showcase import pipeline; from showcase.common.config import load_project; from showcase.site.model import build_site;"
+        "from showcase.engine import pipeline; from showcase.common.config import load_project; from showcase.site.model import build_site;"
         "from showcase.site.render import render_key; p = load_project(Path('.'));"
         "r = pipeline.load_content(Path('content'), p, cache_dir=None);"
         "pages = build_site(r.profiles, p, r.intro, False, datetime.date(2026, 1, 1), {});"
