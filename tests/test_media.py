@@ -20,6 +20,7 @@ from showcase.common.text import slugify
 from showcase.engine import pipeline
 from showcase.site import images
 from showcase.site.feeds import JSON_FEED_VERSION
+from showcase.source import photos
 
 PREFIX = "/guong-nguoi-tot-viec-tot/"
 ORIGIN = "https://sxd.quangtri.gov.vn"
@@ -182,21 +183,21 @@ def test_encoding_is_deterministic_and_cached_by_content_hash(tmp_path):
     ("anh-hong.jpg", "hỏng"), ("khong-phai-anh.jpg", "không phải tệp ảnh"), ("anh-qua-lon.png", "quá lớn"),
 ])
 def test_broken_photos_are_described(name, words):
-    problem = images.inspect_photo((FIXTURES / "invalid" / name).read_bytes())
+    problem = photos.inspect_photo((FIXTURES / "invalid" / name).read_bytes())
     assert problem and words in resolve(problem, "vi")
 
 
 def test_bomb_below_pillows_hard_limit_is_still_refused():
     # Between MAX_PIXELS and twice that, Pillow only warns; we refuse.
-    side = int((images.MAX_PIXELS * 1.5) ** 0.5)
-    assert "quá lớn" in resolve(images.inspect_photo(header_only_png(side, side)), "vi")
-    assert images.inspect_photo(photo_bytes(size=(64, 48))) is None
+    side = int((photos.MAX_PIXELS * 1.5) ** 0.5)
+    assert "quá lớn" in resolve(photos.inspect_photo(header_only_png(side, side)), "vi")
+    assert photos.inspect_photo(photo_bytes(size=(64, 48))) is None
 
 
 def test_unsupported_format_is_refused():
     buffer = io.BytesIO()
     Image.new("RGB", (10, 10)).save(buffer, "GIF")
-    assert "GIF" in resolve(images.inspect_photo(buffer.getvalue()), "vi")
+    assert "GIF" in resolve(photos.inspect_photo(buffer.getvalue()), "vi")
 
 
 def test_check_reports_a_corrupt_photo_with_file_and_line(tmp_path):

@@ -212,7 +212,7 @@ def test_the_output_manifest_records_each_file_as_published(scratch, tmp_path):
 def test_render_keys_do_not_depend_on_how_the_profiles_were_loaded(scratch, tmp_path):
     """Analysed in this process, or read back from the cache: the same pages, the same keys (with the
     pickle memo, which strings are one object leaked into the yearbooks' keys)."""
-    from showcase.site.render import render_key
+    from showcase.engine.rendering import render_key
 
     content = generate(tmp_path / "content", 20, seed=6, project=load_project(scratch))
     project, cache = load_project(scratch), tmp_path / "cache"
@@ -231,7 +231,7 @@ def test_a_shared_card_or_entry_changes_the_key_of_every_page_showing_it_and_of_
     whole as plain data, changed (its listings, its neighbours' pages, the yearbooks of its year)."""
     import pickle
 
-    from showcase.site.render import render_key
+    from showcase.engine.rendering import render_key
 
     content = generate(tmp_path / "content", 60, seed=8, project=load_project(scratch))
     project = load_project(scratch)
@@ -332,9 +332,10 @@ def test_render_keys_do_not_depend_on_the_hash_seed():
     script = (
         "import datetime, hashlib, sys; from pathlib import Path; sys.path.insert(0, '.');"
         "from showcase.engine import pipeline; from showcase.common.config import load_project; from showcase.site.model import build_site;"
-        "from showcase.site.render import render_key; p = load_project(Path('.'));"
+        "from showcase.engine.rendering import render_key; p = load_project(Path('.'));"
         "r = pipeline.load_content(Path('content'), p, cache_dir=None);"
-        "pages = build_site(r.profiles, p, r.intro, False, datetime.date(2026, 1, 1), {});"
+        "from showcase.office.dashboard_pages import dashboard_pages; day = datetime.date(2026, 1, 1);"
+        "pages = build_site(r.profiles, p, r.intro, False, {}, lambda c, d: dashboard_pages(r.profiles, p, c, day, d));"
         "print(hashlib.sha256(''.join(render_key(page, 'e') for page in pages).encode()).hexdigest())")
     digests = {subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
@@ -424,7 +425,7 @@ def test_spooled_pages_publish_the_same_bytes_and_leave_nothing(scratch, tmp_pat
     """Render workers write every page to a spool folder, linked into the new tree when published: the
     output is the same as with pages sent back and written by the main process, in serial and in
     parallel, cold and incremental, and the spool folder is gone afterwards."""
-    from showcase.site import render
+    from showcase.engine import rendering as render
 
     content = generate(tmp_path / "content", 20, seed=8, project=load_project(scratch))
     monkeypatch.setattr(render, "SPOOL_MIN", 1 << 62)  # nothing spooled
@@ -451,8 +452,8 @@ def test_pages_written_in_pieces_publish_the_same_bytes(scratch, tmp_path, monke
     """Very large pages are encoded and written a piece at a time and hashed from the spool file: with
     every page taken that way, in pieces of 7 characters (Vietnamese letters are 2 or 3 bytes), cold
     and incremental builds, serial and parallel, publish what a build holding whole pages does."""
+    from showcase.engine import rendering as render
     from showcase.engine.cache import content_key, content_key_of_file
-    from showcase.site import render
 
     data = "Điển hình tiên tiến – ệ ữ 🙂\n".encode() * 1000
     (tmp_path / "page.html").write_bytes(data)
@@ -619,7 +620,7 @@ def test_a_build_runs_with_the_collector_paused_between_its_stages_too(scratch, 
 def test_a_plans_yearbooks_are_one_render_task_and_every_page_is_in_one_task(scratch, tmp_path):
     """Render tasks: consecutive pages, at most RENDER_SPAN and SPAN_COST each, except that a plan's
     yearbooks (which hold the same entries) form one task wherever they are in the page list."""
-    from showcase.site import render
+    from showcase.engine import rendering as render
 
     content = generate(tmp_path / "content", 60, seed=5, project=load_project(scratch))
     project = load_project(scratch)

@@ -20,8 +20,8 @@ import yaml
 from showcase.commands.new import Answers, front_matter
 from showcase.common.config import Project
 from showcase.common.diagnostics import Diagnostic, catalog, message
-from showcase.site.images import max_pixels_text
 from showcase.source.frontmatter_yaml import front_matter_file
+from showcase.source.photos import max_pixels_text
 from showcase.source.schema import PROFILE_FIELDS, Spec
 
 EXAMPLES_FILE = Path(__file__).parent.parent / "messages" / "guide-examples.yaml"

@@ -5,7 +5,7 @@ the published copy was made, and whose published copy nobody touched: it has the
 is neither rendered nor read. Its bytes are read from the published folder only if a later stage
 asks for them (a link that no longer resolves, a search shard to index again); publishing
 hard-links it. A "spooled" file is a page the render worker wrote to the build's spool folder instead
-of sending it back (render.SPOOL_MIN): read when asked, hard-linked into the new tree when published.
+of sending it back (rendering.SPOOL_MIN): read when asked, hard-linked into the new tree when published.
 Everything else behaves as a plain mapping.
 """
 

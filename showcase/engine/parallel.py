@@ -14,20 +14,10 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 
+from showcase.common.cores import job_count
+
 PARALLEL_THRESHOLD = 300  # items below which a pool costs more than it saves
 _worker_state: dict = {}  # per worker process: the state its initializer made
-
-
-def job_count(requested: int | None = None) -> int:
-    if requested:
-        return max(1, requested)
-    configured = os.environ.get("SHOWCASE_JOBS", "")
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return os.cpu_count() or 1
 
 
 @contextlib.contextmanager

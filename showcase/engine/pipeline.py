@@ -39,19 +39,23 @@ from showcase.engine.cache import (
 )
 from showcase.engine.output import OutputFiles
 from showcase.engine.parallel import parallel_map, without_collection
+from showcase.engine.rendering import render_or_keep
 from showcase.engine.uptodate import Freshness, build_inputs, default_cache_dir
 from showcase.engine.uptodate import check as check_freshness
 from showcase.engine.writer import needs_spare, prepare_spare, write_tree
+from showcase.office.dashboard_pages import dashboard_pages
 from showcase.site import publish
 from showcase.site.cms import cms_files, cms_folder, connect_sources
 from showcase.site.feeds import discovery_files, head_links
-from showcase.site.images import max_pixels_text, publish_photos
+from showcase.site.images import publish_photos
 from showcase.site.linkcheck import check_links, check_links_cached  # noqa: F401 - check_links: used by callers of the pipeline
 from showcase.site.metadata import json_ld
 from showcase.site.model import Page, build_site, is_published, name_collation
-from showcase.site.render import fingerprint_assets, make_environment, render_or_keep, templates_holding
+from showcase.site.render import fingerprint_assets, make_environment, templates_holding
 from showcase.site.search import SearchIndexError, build_index, page_shards, shard_threshold
+from showcase.source.aliases import alias_collisions, gone_url
 from showcase.source.markup import MarkdownRenderer
+from showcase.source.photos import max_pixels_text
 from showcase.source.reader import as_date, read_profile
 from showcase.source.validate import Profile, check_collisions, validate_profile
 
@@ -272,7 +276,7 @@ def load_content(content_dir: Path, project: Project, cache_dir: Path | None | o
     result.source_key = hash_parts(store.owner, intro_data, *(f"{rel}:{key}:{deps!r}:{window}" for rel, (key, _, deps, window) in used),
                                    *(repr(item) for item in result.diagnostics if item.code in ("E029", "E030")))
     result.diagnostics += check_collisions(result.profiles, project)
-    result.diagnostics += publish.alias_collisions(result.profiles, project)
+    result.diagnostics += alias_collisions(result.profiles, project)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     timings.mark("collisions checked")
     return result
@@ -362,9 +366,10 @@ def site_model(result: ContentResult, project: Project, include_drafts: bool,
     """The pages (build_site) and the Jinja2 environment of a build, nothing rendered yet."""
     today = today or reference_date(os.environ, datetime.date.today())
     photos, photo_files = render_photos(result, project, include_drafts)
-    pages = build_site(result.profiles, project, result.intro, include_drafts, today, photos)
+    office = lambda common, details: dashboard_pages(result.profiles, project, common, today, details)  # noqa: E731
+    pages = build_site(result.profiles, project, result.intro, include_drafts, photos, office)
     not_found = next(page for page in pages if page.template == "404.html")
-    pages.append(Page(publish.gone_url(project), "gone.html", {**not_found.context, "page_title": "Hồ sơ đã được gỡ", "canonical": None}))
+    pages.append(Page(gone_url(project), "gone.html", {**not_found.context, "page_title": "Hồ sơ đã được gỡ", "canonical": None}))
     asset_urls, assets = fingerprint_assets(project.static_dir, project.site.prefix)
     environment = make_environment(project.layouts_dir, asset_urls)
     discovery = head_links(project)

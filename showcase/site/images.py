@@ -1,7 +1,5 @@
-"""Profile photos: check them when validating, resize them when building.
+"""Profile photos, resized when building (the validator's check is showcase/source/photos.py).
 
-`inspect_photo` is the cheap check the validator runs on every photo (so `check`
-reports a corrupt file, a non-image or a decompression bomb as E027, never a crash).
 `render_photo` turns the photo's bytes into a few widths in modern formats: EXIF
 orientation applied, colours converted to sRGB, every piece of metadata (EXIF with
 GPS position, XMP, ICC, comments) dropped. It is a pure function of the bytes and the
@@ -25,16 +23,10 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image, ImageCms, ImageOps, features
 
-from showcase.common.diagnostics import fragment
 from showcase.common.text import slugify
-
-# A 48-megapixel phone photo (8000 × 6000) passes; anything larger is refused as a possible
-# decompression bomb before a single pixel is decoded.
-MAX_PIXELS = 50_000_000
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's own guard: beyond twice this, open() raises.
+from showcase.source.photos import CORRUPT, PhotoError, open_photo
 
 WIDTHS = (320, 640, 960)
-ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "MPO": "JPEG"}
 # Largest first: the browser takes the first <source> it supports, the <img> is the fallback.
 ENCODERS: tuple[tuple[str, str, str, dict], ...] = tuple(
     item for item in (
@@ -43,68 +35,8 @@ ENCODERS: tuple[tuple[str, str, str, dict], ...] = tuple(
         ("JPEG", "image/jpeg", "jpg", {"quality": 82, "optimize": True, "progressive": True}),
     ) if item[0] == "JPEG" or features.check(item[0].lower())
 )
-CORRUPT = fragment("photo.corrupt")
 SIZES = "(max-width: 20rem) 100vw, 20rem"  # the profile photo is at most 20rem wide (site.css)
 RECIPE_VERSION = 1
-
-
-def max_pixels_text() -> str:
-    return f"{MAX_PIXELS:,}".replace(",", ".")
-
-
-class PhotoError(Exception):
-    """The bytes are not a usable photo; `problem` is a diagnostic fragment for the editor."""
-
-    def __init__(self, problem: dict):
-        super().__init__(problem["$t"])
-        self.problem = problem
-
-
-def _open(data: bytes) -> Image.Image:
-    """Open without decoding, refusing bombs, non-images and formats we do not publish."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data))
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise PhotoError(fragment("photo.too_large", max_pixels=max_pixels_text())) from None
-        except Image.UnidentifiedImageError:
-            raise PhotoError(fragment("photo.not_image")) from None
-        except (OSError, ValueError, SyntaxError):
-            raise PhotoError(CORRUPT) from None
-    if image.format not in ACCEPTED_FORMATS:
-        raise PhotoError(fragment("photo.format", format=image.format))
-    width, height = image.size
-    if width < 1 or height < 1:
-        raise PhotoError(fragment("photo.no_size"))
-    if width * height > MAX_PIXELS:
-        raise PhotoError(fragment("photo.too_many_pixels", width=width, height=height, max_pixels=max_pixels_text()))
-    return image
-
-
-def inspect_photo(data: bytes) -> dict | None:
-    """None if `data` is a photo we can publish, else the problem in a few words.
-
-    Cheap: the header and the chunk checksums (`verify`), then a decode; for a JPEG the
-    decode runs at 1/8 scale (`draft`), which still reads every byte of the stream, so a
-    truncated file is caught.
-    """
-    try:
-        _open(data).verify()
-        image = _open(data)
-        image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image.load()
-    except PhotoError as error:
-        return error.problem
-    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
-        return CORRUPT
-    return None
-
-
-# --- encoding ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -147,7 +79,7 @@ def _to_srgb(image: Image.Image) -> Image.Image:
 
 
 def render_photo(data: bytes, widths: tuple[int, ...] = WIDTHS) -> RenderedPhoto:
-    image = _open(data)
+    image = open_photo(data)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         image.load()

@@ -8,6 +8,7 @@ beyond layout and the renderer knows nothing about the plan.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -29,7 +30,7 @@ class Shared(dict):
     """A dict that the contexts of many pages hold, the same object in each: a profile's card (on its
     listings and on its neighbours' pages), its detail, its yearbook entry (in every yearbook of its
     year). The render key digests it once per process instead of once per page that holds it
-    (render.render_key), so it must be complete before it is handed to a page and not changed after."""
+    (engine.rendering.render_key), so it must be complete before it is handed to a page and not changed after."""
 
     __slots__ = ("digest",)
 
@@ -236,9 +237,16 @@ def _term_label(taxonomy: str, term: object, project: Project, plans: dict[str, 
     return str(term)
 
 
+# (the context every page shares, id(profile) → its page's detail) → pages
+MorePages = Callable[[dict, dict[int, dict]], list[Page]]
+
+
 def build_site(profiles: list[Profile], project: Project, intro: dict | None, include_drafts: bool,
-               today: date | None = None, photos: dict[str, dict] | None = None) -> list[Page]:
-    """`photos`: the profile's `rel_path` → the data of its published photo (see images.publish_photos)."""
+               photos: dict[str, dict] | None = None, more_pages: MorePages | None = None) -> list[Page]:
+    """`photos`: the profile's `rel_path` → the data of its published photo (see images.publish_photos).
+    `more_pages`: the pages of another part of the site (the office's statistics, milestones and
+    yearbooks: office.dashboard_pages), made from the context every page shares and the profiles'
+    details; they come after the listings, in the sitemap's order."""
     site = project.site
     urls = Urls(project)
     plans = {plan.id: plan for plan in project.plans}
@@ -333,9 +341,8 @@ def build_site(profiles: list[Profile], project: Project, intro: dict | None, in
             "canonical": urls.absolute(pagination["url"]),
         }))
 
-    if today is not None:  # the office's statistics, milestone and yearbook pages need the reference date
-        from showcase.office.dashboard_pages import dashboard_pages
-        pages += dashboard_pages(profiles, project, common, today, details)
+    if more_pages is not None:
+        pages += more_pages(common, details)
     if urls.search():
         pages.append(Page(urls.search(), "search.html", {
             **common, "page_title": "Tìm kiếm điển hình", "canonical": urls.absolute(urls.search()),

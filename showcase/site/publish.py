@@ -1,4 +1,4 @@
-"""What the host needs besides pages: Netlify `_headers` and `_redirects`, and alias checks.
+"""What the host needs besides pages: Netlify `_headers` and `_redirects`.
 
 Input: validated profiles, the project data and the names of the files about to be
 written. Output: more files (path → bytes) and diagnostics. Everything is derived from
@@ -9,13 +9,10 @@ linear in the number of files.
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
-from urllib.parse import urlsplit
 
 from showcase.common.config import Project
 from showcase.common.diagnostics import Diagnostic, fragment
-from showcase.source.markup import unsafe_in_text
-from showcase.source.reader import ParsedFile
+from showcase.source.aliases import gone_url, profile_url
 
 HEADERS_FILE = "_headers"
 REDIRECTS_FILE = "_redirects"
@@ -24,16 +21,6 @@ HTML_CACHE = "public, max-age=300, must-revalidate"
 DEFAULT_FRAME_ANCESTORS = ("'self'",)
 _KEYWORDS = {"'self'", "'none'"}
 _ORIGIN = re.compile(r"^https://[a-z0-9.-]+(:\d+)?$")
-# A path an alias may hold: no scheme, host, query, fragment, space, `..`, nor Netlify's `*` and `:name` patterns.
-_ALIAS = re.compile(r"^/(?:[\w.~%-]+/)*(?:[\w.~%-]+)?$")
-
-
-def gone_url(project: Project) -> str:
-    return f"{project.site.prefix}{project.site.paths.get('gone', 'da-go')}/"
-
-
-def profile_url(project: Project, slug: str) -> str:
-    return f"{project.site.prefix}{project.site.paths['profile']}/{slug}/"
 
 
 # --- settings ------------------------------------------------------------------------
@@ -191,61 +178,3 @@ def redirects_file(profiles: list, project: Project, include_drafts: bool) -> by
     lines += ["# Địa chỉ cũ của hồ sơ đã đổi tên (trường aliases): chuyển hướng vĩnh viễn.", *moved]
     lines += ["# Hồ sơ đã rút (withdrawn: true): báo 410, trang đã gỡ.", *withdrawn]
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-# --- aliases -------------------------------------------------------------------------
-
-
-def normalize_alias(text: str) -> str:
-    """`/a/b` and `/a/b/` are one page; a name with an extension (`cu.html`) keeps its form."""
-    if text.endswith("/") or "." in PurePosixPath(text).name:
-        return text
-    return text + "/"
-
-
-def check_aliases(parsed: ParsedFile) -> tuple[list[str], list[int], list[Diagnostic]]:
-    """Per-file check of `aliases`: each must be a plain path of this site. Returns (aliases, lines, problems)."""
-    entry = (parsed.front or {}).get("aliases")
-    if entry is None or not isinstance(entry.value.value, list):
-        return [], [], []
-    aliases, lines, problems = [], [], []
-    for item in entry.value.value:
-        if not isinstance(item.value, str) or not item.value.strip() or unsafe_in_text(item.value):
-            continue  # the schema check reports the wrong type, the empty item or the script
-        text = item.value.strip()
-        parts = urlsplit(text)
-        if parts.scheme or parts.netloc or not _ALIAS.match(text) or ".." in text.split("/"):
-            source = parsed.lines[item.line - 1] if 0 < item.line <= len(parsed.lines) else None
-            problems.append(Diagnostic(code="E042", file=parsed.path, line=item.line, column=item.column,
-                                       length=item.length, source_line=source, args={"alias": text}))
-            continue
-        aliases.append(normalize_alias(text))
-        lines.append(item.line)
-    return aliases, lines, problems
-
-
-def alias_collisions(profiles: list, project: Project) -> list[Diagnostic]:
-    """An alias may not be another profile's URL, a section page, or another profile's alias."""
-    prefix = project.site.prefix
-    reserved = {prefix.lower(), f"{prefix}assets/".lower(), gone_url(project).lower()}
-    reserved |= {f"{prefix}{path}/".lower() for key, path in project.site.paths.items() if key != "page"}
-    live = {profile_url(project, item.slug).lower(): item for item in profiles}
-    owners: dict[str, object] = {}
-    diagnostics = []
-    for profile in sorted(profiles, key=lambda item: item.rel_path):
-        lines = getattr(profile, "alias_lines", []) or [1] * len(profile.aliases)
-        for alias, line in zip(profile.aliases, lines, strict=False):
-            key = alias.lower()
-            if key in live:
-                other = live[key]
-                what = fragment("alias.own_url") if other is profile else fragment("alias.profile_url", file=other.source)
-            elif key in reserved or key.startswith(f"{prefix}assets/".lower()):
-                what = fragment("alias.section_page")
-            elif key in owners:
-                what = fragment("alias.declared_in", file=owners[key].source)
-            else:
-                owners[key] = profile
-                continue
-            diagnostics.append(Diagnostic(code="E041", file=profile.source, line=line, column=1,
-                                          args={"alias": alias, "what": what}))
-    return diagnostics

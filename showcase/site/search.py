@@ -55,7 +55,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from showcase.common import timings
-from showcase.engine.parallel import job_count
+from showcase.common.cores import job_count
 from showcase.site.search_canonical import canonical_bundle
 
 BUNDLE_DIR = "pagefind"

@@ -16,10 +16,10 @@ from showcase.common.clock import consent_deadline
 from showcase.common.config import Plan, Project
 from showcase.common.diagnostics import Diagnostic, fragment, join
 from showcase.common.text import fold, invisible_characters, slugify
-from showcase.site.images import inspect_photo, max_pixels_text
-from showcase.site.publish import check_aliases
 from showcase.source import skeleton
+from showcase.source.aliases import check_aliases
 from showcase.source.markup import scan_unsafe, unsafe_in_text
+from showcase.source.photos import inspect_photo, max_pixels_text
 from showcase.source.reader import Entry, Located, ParsedFile, as_date
 from showcase.source.schema import KEY_ALIASES, PROFILE_FIELDS, Spec, allowed_ids
 
