@@ -85,7 +85,7 @@ def test_pagination_shows_a_window_of_constant_size():
 
 
 def test_cached_targets_still_catch_a_link_whose_target_disappeared():
-    from showcase.engine.cache import content_key
+    from showcase.common.fingerprints import content_key
     from showcase.site.linkcheck import check_links_cached
 
     files = {"a/index.html": b"<p>\n<a href='../b/'>b</a>", "b/index.html": b"<a href='/a/'>a</a>"}

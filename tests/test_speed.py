@@ -14,7 +14,7 @@ from conftest import ROOT, run_cli
 from showcase.common.clock import reference_date
 from showcase.common.config import load_project
 from showcase.common.diagnostics import Diagnostic
-from showcase.engine import pipeline
+from showcase.engine import analysis, background, incremental, pipeline, publishing
 from showcase.engine.cache import ProfileCache
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -196,7 +196,8 @@ def test_the_output_manifest_records_each_file_as_published(scratch, tmp_path):
     """After an edit the manifest holds every published file's signature without listing the folder
     again (kept files are hard links: their stat is known); a wrong one would make the next build
     distrust, and write again, a file nobody touched."""
-    from showcase.engine.cache import PageManifest, file_signatures
+    from showcase.common.fingerprints import file_signatures
+    from showcase.engine.cache import PageManifest
 
     content = generate(tmp_path / "content", 20, seed=4, project=load_project(scratch))
     cache, out, project = tmp_path / "cache", tmp_path / "public", load_project(scratch)
@@ -317,7 +318,7 @@ def test_an_output_folder_restored_from_a_build_cache_is_kept_not_rendered_again
     asked = []  # publishing does not read the kept pages again: they were checked when chosen
     monkeypatch.setattr(PageManifest, "unchanged", lambda self, out_dir, path, *rest: asked.append(path) or unchanged(
         self, out_dir, path, *rest))
-    pipeline.publish_changed(files, out.resolve(), PageManifest.open(cache, out.resolve()), "", len(pages))
+    publishing.publish_changed(files, out.resolve(), PageManifest.open(cache, out.resolve()), "", len(pages))
     assert asked and not set(asked) & set(files.kept)
     monkeypatch.undo()
     pipeline.build(content, out, project, include_drafts=False, cache_dir=cache, jobs=1)
@@ -360,8 +361,8 @@ def test_a_new_day_reanalyses_only_the_consents_it_can_change(scratch, tmp_path,
     assert [item.code for item in first.diagnostics] == ["E044"]
 
     analysed = []
-    real = pipeline.analyse_profile
-    monkeypatch.setattr(pipeline, "analyse_profile", lambda path, *rest: analysed.append(path.name) or real(path, *rest))
+    real = analysis.analyse_profile
+    monkeypatch.setattr(analysis, "analyse_profile", lambda path, *rest: analysed.append(path.name) or real(path, *rest))
     same_day = pipeline.load_content(content, project, cache_dir=cache, jobs=1)
     assert analysed == [] and same_day.diagnostics == first.diagnostics
 
@@ -376,13 +377,13 @@ def test_the_output_listed_by_another_process_keeps_what_it_lists(scratch, tmp_p
     """A large output folder is listed by a forked process while the site model is built: the listing
     is file_signatures' own, and an edit built with it keeps (hard-links, same inode) the pages it did
     not change and publishes what a cold build does."""
-    from showcase.engine.cache import file_signatures
+    from showcase.common.fingerprints import file_signatures
 
     content = generate(tmp_path / "content", 20, seed=5, project=load_project(scratch))
     cache, out, project = tmp_path / "cache", tmp_path / "public", load_project(scratch)
     pipeline.build(content, out, project, include_drafts=False, cache_dir=cache, jobs=1)
-    monkeypatch.setattr(pipeline, "LISTING_APART_MIN", 0)
-    with pipeline.listed_in_background(out.resolve(), 1) as listing:
+    monkeypatch.setattr(background, "LISTING_APART_MIN", 0)
+    with background.listed_in_background(out.resolve(), 1) as listing:
         assert listing() == file_signatures(out.resolve()) != {}
     before = {path: path.stat().st_ino for path in out.rglob("*.html")}
     edited = sorted(content.rglob("ho-so-*.md"))[2]
@@ -452,8 +453,8 @@ def test_pages_written_in_pieces_publish_the_same_bytes(scratch, tmp_path, monke
     """Very large pages are encoded and written a piece at a time and hashed from the spool file: with
     every page taken that way, in pieces of 7 characters (Vietnamese letters are 2 or 3 bytes), cold
     and incremental builds, serial and parallel, publish what a build holding whole pages does."""
+    from showcase.common.fingerprints import content_key, content_key_of_file
     from showcase.engine import rendering as render
-    from showcase.engine.cache import content_key, content_key_of_file
 
     data = "Điển hình tiên tiến – ệ ữ 🙂\n".encode() * 1000
     (tmp_path / "page.html").write_bytes(data)
@@ -609,9 +610,9 @@ def test_a_build_runs_with_the_collector_paused_between_its_stages_too(scratch, 
         seen.append(("spool", gc.isenabled()))
         return spool_folder(*args, **kwargs)
 
-    spool_folder = pipeline.spool_folder
-    monkeypatch.setattr(pipeline, "check_links_cached", check_and_record)
-    monkeypatch.setattr(pipeline, "spool_folder", spool_and_record)
+    spool_folder = incremental.spool_folder
+    monkeypatch.setattr(incremental, "check_links_cached", check_and_record)
+    monkeypatch.setattr(incremental, "spool_folder", spool_and_record)
     result, _ = pipeline.build(content, tmp_path / "public", load_project(scratch), include_drafts=False,
                                cache_dir=tmp_path / "cache")
     assert not result.errors and seen == [("spool", False), ("link check", False)] and gc.isenabled()
@@ -644,7 +645,7 @@ def test_a_plans_yearbooks_are_one_render_task_and_every_page_is_in_one_task(scr
 def test_every_library_that_shapes_the_output_is_in_the_generator_version():
     """A new version of any runtime library but the preview server's must invalidate the caches (the
     Markdown engine was once missing from the list after it changed)."""
-    from showcase.engine.cache import OUTPUT_LIBRARIES
+    from showcase.common.fingerprints import OUTPUT_LIBRARIES
 
     preview_only = {"livereload", "watchfiles"}
     pinned = set()

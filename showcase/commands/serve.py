@@ -38,7 +38,9 @@ import markupsafe
 
 from showcase.common.config import PROJECT_ROOT, ConfigError, load_project
 from showcase.common.diagnostics import Diagnostic, catalog, format_text, message
+from showcase.common.paths import display_path
 from showcase.engine import pipeline
+from showcase.site.assemble import SiteModel
 
 POLL_SECONDS = 0.25
 _TEMPLATES = Path(__file__).parent.parent / "templates"
@@ -97,7 +99,7 @@ def describe_exception(error: BaseException, layouts_dir: Path) -> Problem:
         else:
             if frames:
                 file, line = frames[-1].filename, frames[-1].lineno
-    shown = pipeline.display_path(Path(file)) if file else "(không rõ tệp)"
+    shown = display_path(Path(file)) if file else "(không rõ tệp)"
     source_line = None
     if file and line:
         try:
@@ -135,7 +137,7 @@ class Preview:
         self.generation = 0  # one more per change shown: lets a page that missed a reload message catch up
         self.changes = 0  # change batches seen by the watcher, numbered
         self.project = None
-        self.model: pipeline.SiteModel | None = None
+        self.model: SiteModel | None = None
         self.overlay: dict[str, tuple[int, bytes]] = {}  # output path → (change number, page from the fast path)
         self.quick_state: tuple[int, BuildState] | None = None  # what the fast path found, until a full build covers it
 
@@ -152,7 +154,7 @@ class Preview:
         started = time.perf_counter()
         state = BuildState()
         diagnostics: list[Diagnostic] = []
-        kept: list[pipeline.SiteModel] = []
+        kept: list[SiteModel] = []
         try:
             project = load_project(self.root, base_url=self.base_url)
             self.prefix = project.site.prefix
@@ -226,7 +228,7 @@ class Preview:
             return False
         if outcome is None:
             return False
-        shown = {pipeline.display_path(path) for path in changed}
+        shown = {display_path(path) for path in changed}
         before = self.current()
         others = [problem for problem in before.problems if problem.file not in shown]
         mine = [_problem(item, self.lang) for item in outcome.diagnostics if item.severity == "error"]

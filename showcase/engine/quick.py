@@ -2,7 +2,7 @@
 
 A full build of a large site takes seconds; an editor who saves a profile wants to see it now, as
 Hugo's server shows the page being edited first ("fast render"). The preview keeps the last build's
-site model (pipeline.SiteModel); when only profile files were modified, this module reads and checks
+site model (site/assemble.py's SiteModel); when only profile files were modified, this module reads and checks
 those files alone and renders their own pages with the new data, while the full build runs behind.
 
 Only an edit that keeps the page's place in the site is taken this way: same address, unit and field
@@ -17,8 +17,9 @@ from pathlib import Path
 
 from showcase.common.config import Project
 from showcase.common.diagnostics import Diagnostic
-from showcase.engine.pipeline import INTRO_FILE, SiteModel, analyse_profile, read_source
+from showcase.site.assemble import SiteModel
 from showcase.site.model import Page, Urls, is_published, profile_detail
+from showcase.source.content import INTRO_FILE, analyse_profile, read_source
 from showcase.source.markup import MarkdownRenderer
 
 

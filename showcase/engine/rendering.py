@@ -9,17 +9,24 @@ and keeps large pages out of the main process.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
 
-from showcase.engine.cache import content_key, content_key_of_file
+from showcase.common import timings
+from showcase.common.config import Project
+from showcase.common.fingerprints import content_key, content_key_of_file, file_signatures
+from showcase.engine.cache import PageManifest
+from showcase.engine.output import OutputFiles
 from showcase.engine.parallel import parallel_map
+from showcase.site.assemble import SEARCH_MARKER, SiteModel, site_files
 from showcase.site.linkcheck import distinct_targets
 from showcase.site.model import Page, Shared
-from showcase.site.render import render_page
+from showcase.site.render import render_page, templates_holding
+from showcase.source.content import ContentResult
 
 RENDER_SPAN = 40  # pages per task sent to a worker at most
 SPAN_COST = 80  # ... and at most this much work (page_cost) in one task
@@ -202,3 +209,68 @@ def render_or_keep(pages: list[Page], environment: jinja2.Environment, environme
         for index, item in zip(span, chunk, strict=True):
             made[index] = item
     return made
+
+
+def render_site(model: SiteModel, result: ContentResult, project: Project, include_drafts: bool, preview: bool = False,
+                published: tuple[Path, PageManifest] | None = None, spool_dir: Path | None = None,
+                on_searchable: Callable[[OutputFiles, list[Page]], None] | None = None,
+                published_signatures: dict | None = None) -> tuple[list[Page], OutputFiles]:
+    """Every file of the site (the model's pages, assets and photos, and assemble.site_files). With
+    `published` (the output folder and its manifest), a page whose render key is the one its published
+    copy was made with, and whose copy is untouched, is kept instead of rendered; with `spool_dir`, very
+    large pages are left there by the workers that render them (see output.OutputFiles). The pages the
+    search indexes are made first and handed to `on_searchable`, so that indexing them overlaps with
+    the other pages. `published_signatures`: file_signatures of the output folder, when the caller had
+    it made."""
+    pages, environment = model.pages, model.environment
+    published_dir = published[0] if published else None
+    manifest = published[1] if published is not None else PageManifest(None, "")
+
+    if published_dir is None:
+        signatures = {}
+    else:
+        signatures = published_signatures if published_signatures is not None else file_signatures(published_dir)
+
+    def reusable(path: str, key: str) -> bool:
+        entry = manifest.entries.get(path)
+        return entry is not None and manifest.render_keys.get(path) == key and manifest.unchanged(
+            published_dir, path, entry[0], signatures)
+
+    def render(chosen: list[Page]) -> list[tuple]:
+        return render_or_keep(chosen, environment, model.environment_key, reusable, project.site.prefix,
+                              os.fspath(spool_dir) if spool_dir is not None else None)
+
+    def place(files: OutputFiles, page: Page, made: tuple) -> None:
+        key, data, links, digest = made
+        files.render_keys[page.output_path] = key
+        if data is None:
+            files.keep(page.output_path, manifest.entries[page.output_path][0])
+        else:
+            files.add(page.output_path, data, digest)
+            files.link_scans[page.output_path] = links
+
+    searchable = templates_holding(environment, SEARCH_MARKER, (page.template for page in pages)) if on_searchable else set()
+    first = [index for index, page in enumerate(pages) if page.template in searchable]
+    made: dict[int, tuple] = dict(zip(first, render([pages[index] for index in first]), strict=True))
+    timings.mark(f"{len(first)} searchable pages rendered or kept")
+    if on_searchable:
+        indexed = OutputFiles(published_dir)
+        for index in first:
+            place(indexed, pages[index], made[index])
+        on_searchable(indexed, [pages[index] for index in first])
+    rest = [index for index in range(len(pages)) if index not in made]
+    made.update(zip(rest, render([pages[index] for index in rest]), strict=True))
+    timings.mark(f"{len(rest)} other pages rendered or kept")
+    files = OutputFiles(published_dir, model.files)
+    files.published_signatures = signatures if published_dir is not None else None
+    for index, page in enumerate(pages):  # in page order, kept or not: the files' order never depends on the cache
+        place(files, page, made[index])
+    files.update(site_files(model, result, project, include_drafts, preview, list(files)))
+    timings.mark("files assembled")
+    return pages, files
+
+
+def file_keys(files: OutputFiles, only_html: bool = False) -> dict[str, str]:
+    """Path → content key; a kept file's key is known without reading it."""
+    return {path: files.known_key(path) or content_key(files[path]) for path in files
+            if not only_html or path.endswith(".html")}

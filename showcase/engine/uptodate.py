@@ -17,7 +17,8 @@ from pathlib import Path
 
 from showcase.common.clock import consent_deadline
 from showcase.common.config import Project
-from showcase.engine.cache import BuildStamp, generator_version, hash_parts, snapshot_key
+from showcase.common.fingerprints import generator_version, hash_parts
+from showcase.engine.cache import BuildStamp, snapshot_key
 
 
 def build_inputs(project: Project) -> list[Path]:
@@ -32,6 +33,12 @@ def default_cache_dir(project: Project) -> Path | None:
     if configured.lower() in ("off", "0", "no", "false"):
         return None
     return Path(configured) if configured else project.root / ".cache"
+
+
+def cache_subdir(project: Project, name: str) -> Path | None:
+    """A stage's folder in the build cache; None when the cache is off (SHOWCASE_CACHE=off)."""
+    base = default_cache_dir(project)
+    return base / name if base is not None else None
 
 
 @dataclass

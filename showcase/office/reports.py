@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import yaml
 
 from showcase.common.config import Milestone, Plan, Project
 from showcase.common.diagnostics import Diagnostic
+from showcase.common.paths import display_path
 from showcase.site.model import sort_key
+from showcase.source.content import ContentResult
+from showcase.source.reader import read_profile
 from showcase.source.validate import Profile
 
 ENDED, CURRENT, FUTURE = "ended", "current", "future"
@@ -298,3 +302,40 @@ def quota_warnings(profiles: list[Profile], project: Project, today: datetime.da
                               "quota": plan.quota_per_unit_per_year},
                     ))
     return diagnostics
+
+
+def _claimed_cell(path: str, project: Project) -> tuple[str | None, int | None] | None:
+    """The (unit, year) a profile that did not pass the check says it belongs to (None where it cannot be
+    read: a unit that is not an id, a year from the folder or unknown); None if it would not count anyway
+    (a draft or withdrawn)."""
+    try:
+        parsed = read_profile(path, Path(path).read_bytes())
+    except OSError:
+        return None, None
+    front = parsed.front or {}
+
+    def value(key: str) -> object:
+        entry = front.get(key)
+        return entry.value.value if entry is not None else None
+
+    if value("draft") is True or value("withdrawn") is True:
+        return None
+    unit, year = value("unit"), value("year")
+    folder = Path(path).parent.name
+    if not isinstance(year, int) or isinstance(year, bool):
+        year = int(folder) if folder.isdigit() and len(folder) == 4 else None
+    return (unit if isinstance(unit, str) and unit.strip() in project.units else None), year
+
+
+def content_quota_warnings(result: ContentResult, project: Project, today: datetime.date) -> list[Diagnostic]:
+    """The units below the plan's quota in ended years (W004), whatever else is wrong with the content:
+    a profile that did not pass the check still counts where it says it belongs."""
+
+    validated = {profile.source for profile in result.profiles}
+    failed = sorted({item.file for item in result.diagnostics
+                     if item.severity == "error" and item.code != "E030" and item.file.endswith(".md")
+                     and item.file not in validated and not Path(item.file).name.startswith("_")})
+    claims = [claim for path in failed if (claim := _claimed_cell(path, project)) is not None]
+    units_file = project.root / "data" / "units.yaml"
+    return quota_warnings(result.profiles, project, today, units_file.read_text(encoding="utf-8"), display_path(units_file),
+                       claims)

@@ -18,8 +18,9 @@ from babel import Locale
 from babel.dates import format_date
 
 from showcase.common.config import Plan, Project
-from showcase.common.text import fold, person_sort_key, title_sort_key
+from showcase.common.text import fold
 from showcase.site.search import bundle_urls, shard_threshold
+from showcase.source.content import name_collation
 from showcase.source.validate import Profile
 
 TAXONOMIES = ("field", "unit", "year", "kind")
@@ -90,14 +91,6 @@ def sort_key(profile: Profile, plan: Plan) -> tuple:
     if profile.collation:
         return profile.collation
     return name_collation(profile, plan)
-
-
-def name_collation(profile: Profile, plan: Plan) -> tuple:
-    """The collation key of the profile's name: people by given name first where the kind says so."""
-    kind = plan.kinds.get(profile.kind)
-    if kind and kind.name_order == "given-name-first":
-        return person_sort_key(profile.name)
-    return title_sort_key(profile.name)
 
 
 def profile_card(profile: Profile, plan: Plan, project: Project, urls: Urls) -> dict:
