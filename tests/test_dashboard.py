@@ -410,7 +410,7 @@ def test_quota_warnings_are_shown_by_check_build_and_serve_whatever_else_is_wron
 
     import io
 
-    from showcase.commands.serve import Preview
+    from showcase.engine.preview import Preview
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
     log = io.StringIO()

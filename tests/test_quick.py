@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from conftest import call_wsgi, copy_project
 
-from showcase.commands.serve import Preview, PreviewApp
 from showcase.common.config import load_project
 from showcase.engine import pipeline
+from showcase.engine.preview import Preview, PreviewApp
 from showcase.engine.quick import quick_render
 
 PROFILE = "ho-so/2023/nguyen-van-a.md"
@@ -128,7 +128,7 @@ def test_a_save_through_a_temporary_file_takes_the_fast_path(tmp_path):
     a photo gone is."""
     import asyncio
 
-    from showcase.commands.serve import Rebuilds
+    from showcase.engine.preview import Rebuilds
 
     root = copy_project(tmp_path / "site")
     preview = Preview(root, root / "content", tmp_path / "public", stream=open(tmp_path / "log", "w"))  # noqa: SIM115

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, call_wsgi, copy_project
 
-from showcase.commands.serve import Preview, PreviewApp
+from showcase.engine.preview import Preview, PreviewApp
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -14,7 +14,6 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-import jinja2
 import yaml
 
 from showcase.commands.new import Answers, front_matter
@@ -199,6 +198,8 @@ def _cell(value: object) -> str:
 
 
 def render_guide(project: Project) -> str:
+    import jinja2  # here: reading this module for the command line must stay quick
+
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(project.root)), autoescape=False, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -223,3 +224,26 @@ def write_guide(project: Project, check_only: bool = False) -> tuple[bool, Path]
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8", newline="\n")
     return True, target
+
+
+HELP = "tạo lại hướng dẫn biên tập docs/huong-dan-bien-tap.md từ dữ liệu"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--check", action="store_true", help="chỉ kiểm tra tệp hướng dẫn có khớp với dữ liệu không")
+
+
+def main(args) -> int:
+    import sys
+
+    from showcase.commands.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, project_of, say
+
+    project = project_of(args)
+    if project is None:
+        return EXIT_USAGE
+    current, path = write_guide(project, check_only=args.check)
+    if not current:
+        print(say("guide_stale", path=path), file=sys.stderr)
+        return EXIT_CONTENT
+    print(say("guide_current" if args.check else "guide_written", path=path))
+    return EXIT_OK

@@ -48,7 +48,13 @@ class Answers:
     consent_scope: list[str] = field(default_factory=list)
 
 
+HELP = "tạo hồ sơ mới theo câu hỏi hoặc theo cờ"
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from showcase.commands.cli import content_options
+
+    content_options(parser)
     parser.add_argument("--name", help="họ và tên cá nhân hoặc tên tập thể")
     parser.add_argument("--kind", help="loại điển hình (mã, ví dụ ca-nhan, hoặc tên)")
     parser.add_argument("--unit", help="phòng, đơn vị (mã, ví dụ van-phong, hoặc tên)")
@@ -459,3 +465,10 @@ def run(args, project: Project, source=None, output=None) -> int:
                  "Kiểm tra bằng: python build.py check\n")
     output.write(optional_fields_note(project, answers.year))
     return 0
+
+
+def main(args) -> int:
+    from showcase.commands.cli import EXIT_USAGE, project_of
+
+    project = project_of(args)
+    return EXIT_USAGE if project is None else run(args, project)

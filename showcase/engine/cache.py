@@ -116,7 +116,7 @@ class ProfileCache:
 
     def get(self, rel_path: str, key: str, deadline=None):
         """The stored (profile, diagnostics, deps) if the file and every file it depends on are unchanged
-        and the result holds for this consent `deadline` (see pipeline._deadline_window)."""
+        and the result holds for this consent `deadline` (see source/content.py, _deadline_window)."""
         entry = self.entries.get(rel_path)
         if not entry or len(entry) != 4 or entry[0] != key:
             return None
