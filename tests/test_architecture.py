@@ -99,3 +99,16 @@ def test_the_checks_can_fail():
     assert "showcase.common.config" in graph["showcase.source.validate"]
     assert find_cycle({**graph, "showcase.common.text": {"showcase.engine.pipeline"}}) is not None
     assert layer("showcase.engine.pipeline") > layer("showcase.source.reader")
+
+
+def test_the_pipeline_only_wires_and_fits_on_one_screen():
+    """pipeline.build calls the stages and the engine; the machinery (caches, processes, spools) is not in it."""
+    import inspect
+
+    from showcase.engine import pipeline
+
+    source = inspect.getsource(pipeline.build)
+    body = source[source.index('"""', source.index('"""') + 3) + 3:]
+    assert len([line for line in body.splitlines() if line.strip()]) <= 40
+    machinery = ("multiprocessing", "ThreadPool", "tempfile", "PageManifest", "ProfileCache", "fork", "spool", "gc.")
+    assert not [word for word in machinery if word in inspect.getsource(pipeline)]

@@ -186,8 +186,13 @@ def test_generated_objects_and_key_orders_are_written_as_decap_writes_them(cases
         assert dump_front_matter(data, order) == decap, (data, order)
 
 
+# gray-matter's stringify parses a body that starts with `---` as front matter of its own before joining
+# (it would drop or merge it): a quirk of Decap's, not modelled by front_matter_file, whose bodies never start so.
+BODY = st.text(alphabet=ALPHABET + "\n", max_size=60).filter(lambda body: not body.startswith("---"))
+
+
 @batches(10)
-@given(st.lists(st.tuples(ANY_OBJECT, st.text(alphabet=ALPHABET + "\n", max_size=60)), min_size=BATCH, max_size=BATCH))
+@given(st.lists(st.tuples(ANY_OBJECT, BODY), min_size=BATCH, max_size=BATCH))
 def test_whole_files_are_written_as_decap_writes_them(cases):
     """`---`, the fields, `---`, the body, as gray-matter joins them (trimmed fields, body without a final newline kept so)."""
     expected = decap_file([(data, ORDER, body) for data, body in cases])
