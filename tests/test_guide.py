@@ -11,6 +11,7 @@ import yaml
 from conftest import FIXTURES, ROOT, run_cli
 
 from showcase.commands.guide import OUTPUT, base_profile, compose, examples, render_guide
+from showcase.common.config import PLAN_LISTS
 from showcase.common.diagnostics import catalog
 from showcase.engine import pipeline
 from showcase.source.schema import PROFILE_FIELDS
@@ -69,7 +70,7 @@ def test_guide_lists_equal_the_data(project):
     listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", lists, re.M)) | set(re.findall(r"^#### .* — `([a-z0-9-]+)`$", lists, re.M))
     expected = set(project.units) | set(project.personal_data.scopes)
     for plan in project.plans:
-        expected |= set(plan.kinds) | set(plan.fields) | set(plan.criteria) | set(plan.stages) | set(plan.milestones)
+        expected |= {item for source in PLAN_LISTS for item in plan.ids(source)}
     assert listed == expected
     for plan in project.plans:  # each field lists, per kind, exactly the criteria the validator accepts
         for field in plan.fields.values():

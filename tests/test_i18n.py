@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, run_cli
 
+from showcase.common.config import PLAN_LISTS
 from showcase.common.diagnostics import Diagnostic, catalog, format_text, fragment, join, message
 from showcase.source import reader
 from showcase.source.schema import PROFILE_FIELDS
@@ -91,11 +92,7 @@ def _data_texts(project) -> list[str]:
     """Labels and texts the data files give (shown as the data writes them), and the schema's sample values."""
     texts = [unit.name for unit in project.units.values()]
     for plan in project.plans:
-        texts += [kind.label for kind in plan.kinds.values()]
-        texts += [field.label for field in plan.fields.values()]
-        texts += [stage.label for stage in plan.stages.values()]
-        texts += [milestone.label for milestone in plan.milestones.values()]
-        texts += [criterion.text for criterion in plan.criteria.values()]
+        texts += [name for source in PLAN_LISTS for name in plan.ids(source).values()]
     texts += list(project.personal_data.scopes.values())
     texts += [str(spec.example) for _name, spec in _specs() if spec.example]
     return sorted({text for text in texts if text}, key=len, reverse=True)

@@ -74,6 +74,9 @@ class Milestone:
     event: str = ""
 
 
+PLAN_LISTS = ("kinds", "fields", "stages", "milestones", "criteria")  # the lists of ids a plan file gives (Plan.ids)
+
+
 @dataclass(frozen=True)
 class Plan:
     id: str
@@ -104,7 +107,7 @@ class Plan:
         return self.start <= year <= self.end
 
     def ids(self, source: str) -> dict[str, str]:
-        """The ids this plan allows for `source` (kinds, fields, stages, milestones, criteria), with their names."""
+        """The ids this plan allows for `source` (one of PLAN_LISTS), with their names."""
         if source == "criteria":
             return {item.id: item.text for item in self.criteria.values()}
         items = {"kinds": self.kinds, "fields": self.fields, "stages": self.stages, "milestones": self.milestones}[source]
