@@ -509,13 +509,20 @@ def test_benchmark_runs_end_to_end(tmp_path):
     output = tmp_path / "benchmarks.md"
     stale = "# Benchmarks\n\nNotes kept.\n\n<!-- bench:results -->\nSTALE-RESULTS\n<!-- /bench:results -->\nAfter.\n"
     output.write_text(stale, encoding="utf-8")
-    assert bench.main(["--sizes", "30", "--runs", "1", "--work", str(tmp_path / "work"), "--output", str(output)]) == 0
+    assert bench.main(["--sizes", "30", "--runs", "1", "--timeline", "--work", str(tmp_path / "work"), "--output", str(output)]) == 0
     text = output.read_text(encoding="utf-8")
     assert "Notes kept." in text and "After." in text and "STALE-RESULTS" not in text
-    assert "python bench/run.py --sizes 30 --runs 1" in text and "Hugo cold build" in text and "no-change rebuild" in text
-    assert re.search(r"`serve`: save → page shown with the change .* \| \d+ ms \| < 300 ms \|", text)
-    for row in ("search index alone, every shard", "search index alone, the edited profile's year"):
-        assert re.search(rf"\| {row} .*\| \d+\.\d+ \(\d+\.\d+×\) \|", text), row
+    assert "python bench/run.py --sizes 30 --runs 1 --timeline" in text
+    for row in ("ours: cold build", "ours: no-change rebuild", "ours: rebuild after editing one profile",
+                "Hugo alone, cold", "Pagefind over Hugo's output", "**Hugo + Pagefind cold**"):
+        assert re.search(rf"\| {re.escape(row)}.*?\| \d+\.\d+ \(\d+\.\d+× / \d+\.\d+×\)", text), row
+    assert re.search(r"\| `serve`: save → edited page shown .*\| \d+ ms [✓✗] \| < 300 ms \|", text)
+    assert re.search(r"\| peak memory, ours .*\| \d+ MiB vs \d+ MiB", text)
+    # The stage timelines (SHOWCASE_TIMINGS=1), written by the script between their own markers.
+    timeline = text.split("<!-- bench:timeline -->", 1)[1].split("<!-- /bench:timeline -->", 1)[0]
+    for stage in ("profiles analysed", "site model built", "pagefind ran on", "process ended"):
+        assert stage in timeline, stage
+    assert "Cold build:" in timeline and "One-profile edit:" in timeline
 
 
 def test_the_pages_the_search_indexes_are_found_through_extends_and_includes():
