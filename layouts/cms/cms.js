@@ -1,5 +1,5 @@
 /* The editors' form (Decap CMS): a preview that looks like the published profile page, and the checks
-   Decap cannot express per field, from rules.json (made by showcase/cms.py from the same data as
+   Decap cannot express per field, from rules.json (made by showcase/site/cms.py from the same data as
    `build.py check`). Loaded after decap-cms.js, which defines window.CMS and window.h. */
 (function () {
   'use strict';
