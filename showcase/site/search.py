@@ -326,6 +326,7 @@ def build_index(files: Mapping[str, bytes], prefix: str, language: str, cache_di
     known = _load_part_digests(cache_dir)
     seen: dict[str, str | None] = {}
     indexed: dict[str, tuple[str, str, str]] = {}  # URL → (shard key, digest of the indexed part, path)
+    parts: dict[str, str] = {}  # path → the indexed part, where it had to be read: not read twice
     for path in sorted(files):
         if not path.endswith(".html"):
             continue
@@ -336,6 +337,8 @@ def build_index(files: Mapping[str, bytes], prefix: str, language: str, cache_di
             data = files[path]
             part = indexed_part(data.decode("utf-8")) if b"data-pagefind-body" in data else None
             digest = _part_digest(part) if part is not None else None
+            if part is not None:
+                parts[path] = part
         if key is not None:
             seen[key] = digest
         if digest is not None:
@@ -358,8 +361,10 @@ def build_index(files: Mapping[str, bytes], prefix: str, language: str, cache_di
         else:
             todo.append((name, entry))
     if todo:
-        made = index_shards({name: {url: indexed_part(files[path].decode("utf-8")) for url, (_, path) in shards[name].items()}
-                             for name, _ in todo}, language, jobs)
+        pages_of = {name: {url: parts.get(path) or indexed_part(files[path].decode("utf-8"))
+                           for url, (_, path) in shards[name].items()} for name, _ in todo}
+        timings.mark(f"search: {len(todo)} of {len(names)} shards to index")
+        made = index_shards(pages_of, language, jobs)
         for name, entry in todo:
             bundle = bundles[name] = made[name]
             if entry is not None:
