@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from datetime import date
 
 from showcase.commands.cli import (
     EXIT_CONTENT,
     EXIT_OK,
     EXIT_USAGE,
-    PROGRAM,
-    content_folder_missing,
+    content_command_start,
     content_options,
     fail,
     output_option,
     print_diagnostics,
-    project_of,
 )
-from showcase.common import clock
 from showcase.common.config import PROJECT_ROOT
 from showcase.common.diagnostics import catalog
 from showcase.engine import uptodate
@@ -35,24 +30,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="bản xem trước: mọi trang gắn noindex để máy tìm kiếm không lập chỉ mục")
 
 
-def reference_day(lang: str) -> date | None:
-    """The build's day (SOURCE_DATE_EPOCH, else today); None, the problem printed, when the variable is wrong."""
-    try:
-        return clock.reference_date(os.environ, date.today())
-    except clock.ReferenceDateError as error:
-        print(f"{PROGRAM}: {catalog(lang)['words']['error']}: {error}", file=sys.stderr)
-        return None
-
-
 def main(args: argparse.Namespace) -> int:
-    project = project_of(args)
-    if project is None:
+    started = content_command_start(args)
+    if started is None:
         return EXIT_USAGE
-    if content_folder_missing(args):
-        return EXIT_USAGE
-    today = reference_day(args.lang)
-    if today is None:
-        return EXIT_USAGE
+    project, today = started
     content, out = args.content.resolve(), args.out.resolve()
     if out in (PROJECT_ROOT, content, *content.parents, *PROJECT_ROOT.parents):
         return fail("out_holds_sources", args.lang, out=args.out)

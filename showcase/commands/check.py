@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 
-from showcase.commands.build import reference_day
-from showcase.commands.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, content_folder_missing, content_options, print_diagnostics, project_of
+from showcase.commands.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, content_command_start, content_options, print_diagnostics
 from showcase.common.diagnostics import FORMATTERS, Diagnostic, catalog
 
 HELP = "chỉ kiểm tra hồ sơ, không tạo trang"
@@ -19,12 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    project = project_of(args)
-    if project is None or content_folder_missing(args):
+    started = content_command_start(args)
+    if started is None:
         return EXIT_USAGE
-    today = reference_day(args.lang)
-    if today is None:
-        return EXIT_USAGE
+    project, today = started
     from showcase.engine import pipeline
 
     result = pipeline.load_content(args.content, project)

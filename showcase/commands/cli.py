@@ -6,11 +6,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 import yaml
 
 from showcase.commands import words
+from showcase.common import clock
 from showcase.common.config import PROJECT_ROOT, ConfigError, Project, is_base_url, load_project
 from showcase.common.diagnostics import FORMATTERS, LANGUAGES, catalog, format_text
 
@@ -100,3 +102,22 @@ def content_folder_missing(args: argparse.Namespace) -> bool:
         return False
     fail("no_content_folder", args.lang, content=args.content)
     return True
+
+
+def reference_day(lang: str) -> date | None:
+    """The build's day (SOURCE_DATE_EPOCH, else today); None, the problem printed, when the variable is wrong."""
+    try:
+        return clock.reference_date(os.environ, date.today())
+    except clock.ReferenceDateError as error:
+        print(f"{PROGRAM}: {catalog(lang)['words']['error']}: {error}", file=sys.stderr)
+        return None
+
+
+def content_command_start(args: argparse.Namespace) -> tuple[Project, date] | None:
+    """What every command that reads the content starts from: the project's data, the content folder and
+    the build's day; None, the problem printed, when one of them is wrong (exit EXIT_USAGE)."""
+    project = project_of(args)
+    if project is None or content_folder_missing(args):
+        return None
+    today = reference_day(args.lang)
+    return None if today is None else (project, today)

@@ -4,23 +4,10 @@ table, CSV or JSON. Wiring only: load content → figures (office/reports.py) �
 from __future__ import annotations
 
 import argparse
-import datetime
-import os
 import sys
 from pathlib import Path
 
-from showcase.commands.cli import (
-    EXIT_CONTENT,
-    EXIT_OK,
-    EXIT_USAGE,
-    content_folder_missing,
-    content_options,
-    fail,
-    print_diagnostics,
-    project_of,
-    say,
-)
-from showcase.common.clock import ReferenceDateError, reference_date
+from showcase.commands.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, content_command_start, content_options, fail, print_diagnostics, say
 from showcase.common.config import Project
 
 HELP = "báo cáo độ phủ chỉ tiêu hoặc sơ kết, tổng kết (bảng, CSV, JSON)"
@@ -48,33 +35,30 @@ def load_valid_content(args: argparse.Namespace, project: Project):
     return result
 
 
-def day_and_milestone(args: argparse.Namespace, project: Project):
-    """(reference date, (plan, milestone) named by --milestone, problem as (key, values)): what both
-    report and yearbook start from."""
+def named_milestone(args: argparse.Namespace, project: Project):
+    """((plan, milestone) named by --milestone or None, problem as (key, values) or None): what both report
+    and yearbook check before reading the content."""
     from showcase.office.reports import find_milestone
 
-    try:
-        today = reference_date(os.environ, datetime.date.today())
-    except ReferenceDateError as error:
-        return None, None, ("reference_date", {"problem": str(error)})
     if not args.milestone:
-        return today, None, None
+        return None, None
     found = find_milestone(project, args.milestone)
     if found is None:
         known = ", ".join(m for plan in project.plans for m in plan.milestones) or say("none_known", args.lang)
-        return today, None, ("unknown_milestone", {"milestone": args.milestone, "known": known})
-    return today, found, None
+        return None, ("unknown_milestone", {"milestone": args.milestone, "known": known})
+    return found, None
 
 
 def main(args: argparse.Namespace) -> int:
-    project = project_of(args)
-    if project is None or content_folder_missing(args):
+    started = content_command_start(args)
+    if started is None:
         return EXIT_USAGE
+    project, today = started
     from showcase.office.dashboard_pages import settings
     from showcase.office.report_format import as_json, coverage_csv, coverage_text, milestone_csv, milestone_text
     from showcase.office.reports import coverage, default_plan, milestone_review
 
-    today, found, problem = day_and_milestone(args, project)
+    found, problem = named_milestone(args, project)
     if problem:
         return fail(problem[0], args.lang, **problem[1])
     plan = project.plan(args.plan) if args.plan else default_plan(project, today)

@@ -8,8 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from showcase.commands.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, content_folder_missing, content_options, fail, project_of, say
-from showcase.commands.report import day_and_milestone, load_valid_content
+from showcase.commands.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, content_command_start, content_options, fail, say
+from showcase.commands.report import load_valid_content, named_milestone
 
 HELP = "tạo kỷ yếu (bản in PDF) của một năm hoặc một mốc sơ kết, tổng kết"
 
@@ -23,15 +23,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    project = project_of(args)
-    if project is None or content_folder_missing(args):
+    started = content_command_start(args)
+    if started is None:
         return EXIT_USAGE
+    project, today = started
     from showcase.engine import pipeline
     from showcase.engine.writer import write_tree
     from showcase.office.dashboard_pages import DashboardUrls
     from showcase.office.yearbook_pdf import find_chromium, print_yearbook
 
-    today, _, problem = day_and_milestone(args, project)
+    _, problem = named_milestone(args, project)
     if problem:
         return fail(problem[0], args.lang, **problem[1])
     if not args.milestone and project.plan_for_year(args.year) is None:

@@ -15,10 +15,7 @@ FORMAT = 3  # of the build cache's stored data (engine/cache.py): bump when its 
 
 
 def hash_parts(*parts: str | bytes) -> str:
-    return _hash(*parts)
-
-
-def _hash(*parts: str | bytes) -> str:
+    """One digest of a list of texts and byte strings (each preceded by its length)."""
     digest = hashlib.blake2b(digest_size=20)
     for part in parts:
         data = part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass")
@@ -58,7 +55,7 @@ def generator_version() -> str:
     # The editors' form copies Decap's bundle from npm (showcase/site/cms.py): its version is an input too.
     decap = package.parent / "node_modules" / "decap-cms" / "package.json"
     parts += ["decap-cms", decap.read_bytes() if decap.is_file() else b""]
-    return _hash(*parts)
+    return hash_parts(*parts)
 
 
 def tree_version(*folders: Path) -> str:
@@ -70,7 +67,7 @@ def tree_version(*folders: Path) -> str:
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
                     parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
-    return _hash(*parts)
+    return hash_parts(*parts)
 
 
 def file_signatures(root: Path) -> dict[str, tuple | None]:
@@ -105,7 +102,7 @@ def stat_signature(path: Path) -> tuple | None:
 
 
 def content_key(data: bytes) -> str:
-    return _hash(b"file", data)
+    return hash_parts(b"file", data)
 
 
 def content_key_of_file(path: Path, size: int) -> str:

@@ -15,7 +15,7 @@ from showcase.common.fingerprints import hash_parts
 from showcase.common.paths import display_path, display_paths_under
 from showcase.engine.cache import ProfileCache
 from showcase.engine.parallel import parallel_map, without_collection
-from showcase.engine.uptodate import default_cache_dir
+from showcase.engine.uptodate import DEFAULT_CACHE, resolve_cache_dir
 from showcase.source.content import INTRO_FILE, ContentResult, analyse_profile, discover, read_intro, read_source
 from showcase.source.markup import MarkdownRenderer
 
@@ -40,17 +40,14 @@ def result_from_report(report: tuple) -> ContentResult:
                          recorded_counts=tuple(counts))
 
 
-_DEFAULT = object()
-
-
 @without_collection
-def analyse_all(content_dir: Path, project: Project, cache_dir: Path | None | object = _DEFAULT,
+def analyse_all(content_dir: Path, project: Project, cache_dir: Path | None | object = DEFAULT_CACHE,
                 jobs: int | None = None) -> ContentResult:
     """source.content.analyse_profile for every profile file found, and the intro page: unchanged files
     come from the profile cache, the rest from worker processes. The checks across profiles are the
     caller's (pipeline.load_content)."""
     content_dir = content_dir.resolve()
-    cache_dir = default_cache_dir(project) if cache_dir is _DEFAULT else cache_dir
+    cache_dir = resolve_cache_dir(project, cache_dir)
     # The consent check compares with the build's reference day: each entry says for which days it holds.
     store = ProfileCache.open(cache_dir, content_dir, project.fingerprint)
     deadline = consent_deadline()

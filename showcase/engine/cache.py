@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from showcase.common.fingerprints import FORMAT, _hash, content_key, file_signatures, generator_version, stat_signature
+from showcase.common.fingerprints import FORMAT, content_key, file_signatures, generator_version, hash_parts, stat_signature
 
 
 def _load(path: Path, expected_owner: str) -> dict:
@@ -101,10 +101,10 @@ class ProfileCache:
 
     @classmethod
     def open(cls, cache_dir: Path | None, content_dir: Path, fingerprint: str) -> ProfileCache:
-        owner = _hash(generator_version(), fingerprint, str(content_dir), os.getcwd())
+        owner = hash_parts(generator_version(), fingerprint, str(content_dir), os.getcwd())
         if cache_dir is None:
             return cls(None, owner)
-        path = cache_dir / f"profiles-{_hash(str(content_dir), os.getcwd())[:16]}"
+        path = cache_dir / f"profiles-{hash_parts(str(content_dir), os.getcwd())[:16]}"
         entries: dict = {}
         if path.is_dir():
             for bucket in range(PROFILE_BUCKETS):
@@ -112,7 +112,7 @@ class ProfileCache:
         return cls(path, owner, entries)
 
     def key(self, shown: str, rel_path: str, data: bytes) -> str:
-        return _hash(self.owner, shown, rel_path, data)
+        return hash_parts(self.owner, shown, rel_path, data)
 
     def get(self, rel_path: str, key: str, deadline=None):
         """The stored (profile, diagnostics, deps) if the file and every file it depends on are unchanged
@@ -171,6 +171,12 @@ def _bucket_name(bucket: int) -> str:
 # --- pages --------------------------------------------------------------------------------
 
 
+def _output_store(cache_dir: Path | None, out_dir: Path, kind: str) -> tuple[Path | None, str]:
+    """(the file of one output folder's store of `kind`, None without a cache; its owner key)."""
+    owner = hash_parts(generator_version(), str(out_dir))
+    return (cache_dir / f"{kind}-{hash_parts(str(out_dir))[:16]}.pickle" if cache_dir is not None else None), owner
+
+
 @dataclass
 class PageManifest:
     """What the last build published in one output folder: path → (key, stat signature)."""
@@ -185,10 +191,9 @@ class PageManifest:
 
     @classmethod
     def open(cls, cache_dir: Path | None, out_dir: Path) -> PageManifest:
-        owner = _hash(generator_version(), str(out_dir))
-        if cache_dir is None:
+        path, owner = _output_store(cache_dir, out_dir, "pages")
+        if path is None:
             return cls(None, owner)
-        path = cache_dir / f"pages-{_hash(str(out_dir))[:16]}.pickle"
         stored = _load(path, owner)
         entries = stored.get("files") if isinstance(stored.get("files"), dict) else {}
         links = stored.get("links") if isinstance(stored.get("links"), dict) else {}
@@ -286,11 +291,8 @@ class BuildStamp:
 
     @classmethod
     def open(cls, cache_dir: Path | None, out_dir: Path) -> BuildStamp:
-        owner = _hash(generator_version(), str(out_dir))
-        if cache_dir is None:
-            return cls(None, owner)
-        path = cache_dir / f"stamp-{_hash(str(out_dir))[:16]}.pickle"
-        return cls(path, owner, _load(path, owner))
+        path, owner = _output_store(cache_dir, out_dir, "stamp")
+        return cls(path, owner, _load(path, owner) if path is not None else {})
 
     def report_if_fresh(self, input_key: str, out_dir: Path):
         """What the last build reported, if its inputs and its output are both exactly as it left them."""

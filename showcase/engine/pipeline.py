@@ -17,10 +17,10 @@ from showcase.common.clock import reference_date
 from showcase.common.config import Project
 from showcase.common.diagnostics import Diagnostic
 from showcase.engine import rendering
-from showcase.engine.analysis import _DEFAULT, analyse_all, result_from_report
+from showcase.engine.analysis import analyse_all, result_from_report
 from showcase.engine.incremental import Engine, Indexer
 from showcase.engine.parallel import without_collection
-from showcase.engine.uptodate import Freshness, cache_subdir, default_cache_dir
+from showcase.engine.uptodate import DEFAULT_CACHE, Freshness, cache_subdir, resolve_cache_dir
 from showcase.office.dashboard_pages import dashboard_pages
 from showcase.office.reports import content_quota_warnings as quota_warnings
 from showcase.site.assemble import SiteModel, assemble_site
@@ -34,7 +34,7 @@ from showcase.source.validate import check_collisions
 __all__ = ["build", "load_content", "load_model", "quota_warnings", "render_site", "site_model"]
 
 
-def load_content(content_dir: Path, project: Project, cache_dir: Path | None | object = _DEFAULT,
+def load_content(content_dir: Path, project: Project, cache_dir: Path | None | object = DEFAULT_CACHE,
                  jobs: int | None = None) -> ContentResult:
     """discover → read → validate every profile (each on its own), then the checks across profiles."""
     result = analyse_all(content_dir, project, cache_dir, jobs)
@@ -65,7 +65,7 @@ def search_indexer(project: Project, engine: Engine) -> Indexer:
 @without_collection
 def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bool,
           today: datetime.date | None = None, preview: bool = False,
-          cache_dir: Path | None | object = _DEFAULT, jobs: int | None = None,
+          cache_dir: Path | None | object = DEFAULT_CACHE, jobs: int | None = None,
           freshness: Freshness | None = None, keep_model: Callable[[SiteModel], None] | None = None,
           ) -> tuple[ContentResult, int]:
     """Validate, render, check links, then publish only if there is no error. Returns (result, pages written).
@@ -74,7 +74,7 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
     The garbage collector is paused for the whole build: each time it came back on between two stages,
     it walked everything the stage before had made (about 0.5 s of an edit at 10,000 profiles)."""
     today = today or reference_date(os.environ, datetime.date.today())
-    cache_dir = default_cache_dir(project) if cache_dir is _DEFAULT else cache_dir
+    cache_dir = resolve_cache_dir(project, cache_dir)
     engine = Engine(project, out_dir, include_drafts, preview, today, cache_dir, jobs, freshness)
     if (report := engine.last_report(content_dir)) is not None:  # not one input or output file changed
         return result_from_report(report), report[3]

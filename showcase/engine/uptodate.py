@@ -35,6 +35,13 @@ def default_cache_dir(project: Project) -> Path | None:
     return Path(configured) if configured else project.root / ".cache"
 
 
+DEFAULT_CACHE = object()  # "the project's cache folder": a caller may also pass a folder, or None for no cache
+
+
+def resolve_cache_dir(project: Project, cache_dir: Path | None | object) -> Path | None:
+    return default_cache_dir(project) if cache_dir is DEFAULT_CACHE else cache_dir
+
+
 def cache_subdir(project: Project, name: str) -> Path | None:
     """A stage's folder in the build cache; None when the cache is off (SHOWCASE_CACHE=off)."""
     base = default_cache_dir(project)
