@@ -231,3 +231,40 @@ def test_a_spare_tampered_with_is_made_exactly_the_new_site(tmp_path):
     assert not any(p.is_symlink() for p in out.rglob("*"))
     assert all((out / name).stat().st_ino == before[name] for name in unchanged)
     assert debris(out) == []
+
+
+def test_a_cold_write_adopts_the_spool_its_pages_were_written_to(tmp_path):
+    """A build with no tree to update publishes the spool folder itself (the render workers wrote each
+    page at its own path there): its files stay the same files, nothing else is left in it, and the
+    folder is gone into place. With a spare to update, the spool is only linked from, as before."""
+    out = tmp_path / "public"
+    spool = tmp_path / ".public.spool-x"
+    (spool / "p" / "1").mkdir(parents=True)
+    (spool / "p" / "1" / "index.html").write_bytes(b"trang")
+    (spool / "stray").mkdir()
+    (spool / "stray" / "old.html").write_bytes(b"x")
+    page = spool / "p" / "1" / "index.html"
+    inode = page.stat().st_ino
+    writer.write_tree({"b.txt": b"2"}, out, linked={"p/1/index.html": str(page)}, adopt=spool)
+    assert not spool.exists()
+    assert (out / "p" / "1" / "index.html").stat().st_ino == inode
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["b.txt", "p", "p/1", "p/1/index.html"]
+    assert oct(out.stat().st_mode & 0o777) == "0o755" and debris(out) == []
+
+    writer.prepare_spare(out)
+    (spool / "p" / "2").mkdir(parents=True)
+    (spool / "p" / "2" / "index.html").write_bytes(b"moi")
+    writer.write_tree({"b.txt": b"3"}, out, ["p/1/index.html"], {"p/2/index.html": str(spool / "p/2/index.html")}, adopt=spool)
+    assert (spool / "p" / "2" / "index.html").read_bytes() == b"moi"  # linked from, not taken
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == {
+        "b.txt": b"3", "p/1/index.html": b"trang", "p/2/index.html": b"moi"}
+
+
+def test_a_failed_cold_write_leaves_no_output_and_no_spool(tmp_path):
+    out = tmp_path / "public"
+    spool = tmp_path / ".public.spool-y"
+    spool.mkdir()
+    (spool / "a.html").write_bytes(b"a")
+    with pytest.raises(OSError):
+        writer.write_tree({"b.txt": b"2"}, out, linked={"c.html": str(tmp_path / "missing.html")}, adopt=spool)
+    assert not out.exists() and not spool.exists() and debris(out) == []

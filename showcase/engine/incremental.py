@@ -149,6 +149,6 @@ class Run:
         """Write the changed files and swap the folder in at once; stamp the build."""
         engine = self.engine
         published = publish_changed(files, engine.out_dir, engine.manifest, engine.build_key, len(self.pages), self.links,
-                                    self.page_keys)
+                                    self.page_keys, spool=self.spool)
         engine.freshness.record(engine.out_dir, result.diagnostics, result.files, result.counts, len(self.pages), published)
         timings.mark("build stamp saved")

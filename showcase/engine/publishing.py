@@ -17,10 +17,12 @@ from showcase.engine.writer import write_tree
 
 @without_collection
 def publish_changed(files: OutputFiles, out_dir: Path, manifest: PageManifest, build_key: str, pages: int,
-                    links: dict | None = None, hashed: dict[str, str] | None = None) -> dict[str, tuple | None]:
+                    links: dict | None = None, hashed: dict[str, str] | None = None,
+                    spool: Path | None = None) -> dict[str, tuple | None]:
     """Write only files whose bytes changed: the others are hard-linked from the published folder into
     the staging folder, then the atomic swap as always; nothing at all when no byte changed. Returns
-    each published file's stat signature, as recorded in the manifest."""
+    each published file's stat signature, as recorded in the manifest. `spool`: the folder the render
+    workers spooled pages to, at their own paths: the new tree itself when there is no spare to update."""
     hashed = hashed or {}
     keys = {path: hashed.get(path) or files.known_key(path) or content_key(files[path]) for path in files}
     published = files.published_signatures if files.published_signatures is not None else file_signatures(out_dir)
@@ -32,7 +34,8 @@ def publish_changed(files: OutputFiles, out_dir: Path, manifest: PageManifest, b
         changed = [path for path in files if path not in same]
         spooled = {path: os.fspath(source) for path in changed if (source := files.spooled_file(path)) is not None}
         inodes = {path: signature[2] for path in unchanged if (signature := published.get(path)) is not None}
-        write_tree(files.only(path for path in changed if path not in spooled), out_dir, unchanged, spooled, inodes)
+        write_tree(files.only(path for path in changed if path not in spooled), out_dir, unchanged, spooled, inodes,
+                   adopt=spool)
         timings.mark(f"published: {len(changed)} files written or linked, {len(unchanged)} kept")
         # A kept file is the published one, hard-linked: same inode, size and mtime (a copy, where links
         # fail, gets another inode and is only written again next time).

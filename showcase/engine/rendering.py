@@ -22,6 +22,7 @@ from showcase.common.fingerprints import content_key, content_key_of_file, file_
 from showcase.engine.cache import PageManifest
 from showcase.engine.output import OutputFiles
 from showcase.engine.parallel import parallel_map
+from showcase.engine.writer import safe_relative
 from showcase.site.assemble import SEARCH_MARKER, SiteModel, site_files
 from showcase.site.linkcheck import distinct_targets
 from showcase.site.model import Page, Shared
@@ -88,7 +89,15 @@ def _render_page(page: Page, environment: jinja2.Environment, prefix: str, spool
 
 
 def _spool_path(spool_dir: str, page: Page) -> Path:
-    return Path(spool_dir) / (hashlib.blake2b(page.output_path.encode(), digest_size=16).hexdigest() + ".html")
+    """The page's place in the spool: its own output path, so that a build with no tree to update (a
+    cold one) publishes the spool itself as the new tree (writer.write_tree's `adopt`) and the folders
+    are made here, across the cores, not one by one at the end. A path the writer would refuse (it
+    reports it) gets a flat name, so that nothing is written outside the spool first."""
+    if not safe_relative(page.output_path):
+        return Path(spool_dir) / (hashlib.blake2b(page.output_path.encode(), digest_size=16).hexdigest() + ".html")
+    path = f"{spool_dir}/{page.output_path}"
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    return Path(path)
 
 
 def _write_in_pieces(html: str, path: Path) -> int:

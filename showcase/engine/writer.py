@@ -133,7 +133,7 @@ def _source_date() -> int | None:
     return int(epoch) if epoch.isdigit() else None
 
 
-def _safe_relative(relative: str) -> bool:
+def safe_relative(relative: str) -> bool:
     parts = relative.split("/")
     return bool(relative) and not relative.startswith("/") and ".." not in parts and "" not in parts and "\0" not in relative
 
@@ -147,30 +147,42 @@ def _keep(source: str, target: str) -> None:
 
 
 def write_tree(files: Mapping[str, bytes], out_dir: Path, unchanged: Iterable[str] = (),
-               linked: Mapping[str, str] | None = None, published_inodes: Mapping[str, int] | None = None) -> None:
+               linked: Mapping[str, str] | None = None, published_inodes: Mapping[str, int] | None = None,
+               adopt: Path | None = None) -> None:
     """Write `files` (posix path → bytes) plus the `unchanged` paths of the current output (same bytes,
     hard-linked, not rewritten) plus the `linked` ones (posix path → a file on the same disk holding its
     bytes, e.g. a page spooled by a render worker: hard-linked, not copied) as the whole content of
     `out_dir`, atomically. `published_inodes`: the inode of each unchanged file as this build listed the
-    output (cache.file_signatures), which spares a stat per file; a path missing from it is looked up."""
+    output (cache.file_signatures), which spares a stat per file; a path missing from it is looked up.
+    `adopt`: a folder beside the output holding linked files at their own paths (the build's spool),
+    made the new tree when there is no spare to update (a cold build): its files are then in place,
+    and it is brought to `files` as a spare would be. It is gone after a swap, left as it was
+    (or removed) after a failure."""
     unchanged, linked = list(unchanged), dict(linked or {})
-    unsafe = sorted(relative for relative in [*files, *unchanged, *linked] if not _safe_relative(relative))
+    unsafe = sorted(relative for relative in [*files, *unchanged, *linked] if not safe_relative(relative))
     if unsafe:
         raise ValueError(f"output path escapes the output folder: {unsafe[0]!r}")
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(out_dir):
-        _write_locked(files, out_dir, unchanged, linked, published_inodes or {})
+        _write_locked(files, out_dir, unchanged, linked, published_inodes or {}, adopt)
 
 
 def _write_locked(files: Mapping[str, bytes], out_dir: Path, unchanged: list[str], linked: dict[str, str],
-                  published_inodes: Mapping[str, int]) -> None:
+                  published_inodes: Mapping[str, int], adopt: Path | None = None) -> None:
     clean_stale_staging(out_dir)
     spare = spare_dir(out_dir)
     reuse = out_dir.is_dir() and spare.is_dir() and not spare.is_symlink()
-    staging = spare if reuse else Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    adopted = (not reuse and adopt is not None and adopt.is_dir() and not adopt.is_symlink()
+               and adopt.resolve().parent == out_dir.parent)
+    if reuse:
+        staging = spare
+    elif adopted:  # the same spelling as the linked files' paths: theirs are then recognised as in place
+        staging = adopt
+    else:
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     try:
-        _fill(os.fspath(staging), files, os.fspath(out_dir), unchanged, linked, reuse, published_inodes)
+        _fill(os.fspath(staging), files, os.fspath(out_dir), unchanged, linked, reuse or adopted, published_inodes)
         os.chmod(staging, 0o755)
         if not out_dir.exists():
             os.rename(staging, out_dir)
@@ -217,9 +229,10 @@ def _fill(root: str, files: Mapping[str, bytes], live: str, unchanged: list[str]
             os.utime(target, (stamp, stamp))
     for relative, source in linked.items():
         target = f"{root}/{relative}"
-        if relative in present:
-            os.unlink(target)
-        _keep(source, target)
+        if source != target:  # not already in place (an adopted spool's own file)
+            if relative in present:
+                os.unlink(target)
+            _keep(source, target)
         if stamp is not None:
             os.utime(target, (stamp, stamp))
     for relative in unchanged:
