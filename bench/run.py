@@ -22,7 +22,8 @@ cache lives apart, then measures, as whole processes, `runs` times each, and kee
   its CPU time (user + system, children included).
 
 Every time of ours is reported as ratios to Hugo + Pagefind's and to Hugo's cold build measured in
-the same run, so figures from different machines compare. With --timeline, the largest size's cold
+the same run, so figures from different machines compare. `--content DIR` measures that content folder
+(copied) instead of generated corpora. With --timeline, the largest size's cold
 build and one-profile edit are run once more with SHOWCASE_TIMINGS=1 and their stage marks are
 written as a table. The markdown and the exact command are written between the markers of
 docs/benchmarks.md (or --output).
@@ -153,16 +154,30 @@ def indexed_pages(bundle_root: Path) -> int:
     return total
 
 
+def profile_files(content: Path) -> list[Path]:
+    """The profile files of a content folder, as the generator finds them (source.content.discover)."""
+    from showcase.source.content import INTRO_FILE, discover
+
+    return [content / rel for rel in discover(content) if rel != INTRO_FILE and not rel.rpartition("/")[2].startswith("_")]
+
+
+def copy_corpus(source: Path, target: Path) -> Path:
+    """A corpus the project did not generate, copied so that the edits the benchmark makes stay in the copy."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target)
+    return target
+
+
 def bench_size(count: int, runs: int, work: Path, python: str, hugo: str, pagefind: str, language: str,
-               seed: int, timeline: bool) -> dict:
+               seed: int, timeline: bool, corpus: Path | None = None) -> dict:
     work.mkdir(parents=True, exist_ok=True)
-    content = generate(work / "content", count, seed)
+    content = copy_corpus(corpus, work / "content") if corpus is not None else generate(work / "content", count, seed)
     project = scratch_project(work)
     out, hugo_out = work / "public", work / "hugo-public"
     cache = project / ".cache"
     build = [python, str(project / "build.py"), "build", "--content", str(content), "--out", str(out)]
     check = [python, str(project / "build.py"), "check", "--content", str(content)]
-    edited_profile = sorted((content / "ho-so").rglob("*.md"))[count // 2]
+    edited_profile = sorted(profile_files(content))[count // 2]
     layout = project / "layouts" / "profile.html"
     samples: dict[str, list[Sample]] = {}
 
@@ -200,7 +215,7 @@ def bench_size(count: int, runs: int, work: Path, python: str, hugo: str, pagefi
             handle.write(f"<!-- sửa lần {run + 1} -->\n")
         record("edit_layout", build)
         record("check", check)
-    if indexed["hugo"] != count or indexed["ours"] != count:
+    if corpus is None and (indexed["hugo"] != count or indexed["ours"] != count):
         raise RuntimeError(f"Pagefind indexed {indexed['hugo']} pages of Hugo's site and {indexed['ours']} of ours, not {count}")
     measured = {name: Sample(statistics.median(s.wall for s in values), max(s.rss for s in values),
                              statistics.median(s.cpu for s in values)) for name, values in samples.items()}
@@ -209,6 +224,7 @@ def bench_size(count: int, runs: int, work: Path, python: str, hugo: str, pagefi
     # The preview server, as an editor uses it (drafts shown, its own output folder).
     latency = serve_latency(python, project, content, work / "public-serve", runs=max(3, runs), settle=min(10.0, 1 + count / 2000))
     measured.update({f"serve_{name}": Sample(seconds, 0, 0) for name, seconds in latency.items()})
+    measured["indexed"] = indexed  # pages in each search index (a corpus from elsewhere may hold drafts or withdrawn profiles)
     return measured
 
 
@@ -325,17 +341,24 @@ def write_between(path: Path, begin: str, end: str, text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark the generator against Hugo (+ Pagefind) on one generated corpus.")
+    parser = argparse.ArgumentParser(
+        description="Benchmark the generator against Hugo (+ Pagefind) on a generated corpus, or on a content folder (--content).")
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated profile counts")
     parser.add_argument("--runs", type=int, default=3, help="runs per measure (the median is kept)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeline", action="store_true",
                         help="also record the stage timelines (SHOWCASE_TIMINGS=1) of a cold build and an edit, largest size")
+    parser.add_argument("--content", type=Path,
+                        help="a content folder to measure instead of generated ones (copied; --sizes is then its profile count)")
     parser.add_argument("--work", type=Path, default=HERE / "out", help="scratch folder (ignored by Git)")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
     sizes = [int(item.replace("_", "")) for item in args.sizes.split(",") if item.strip()]
+    if args.content is not None:
+        if not args.content.is_dir():
+            parser.error(f"--content {args.content}: no such folder")
+        sizes = [len(profile_files(args.content.resolve()))]
     hugo, pagefind, python, language = hugo_binary(), pagefind_binary(), sys.executable, site_language()
     hugo_version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip().split(" ")[1].split("-")[0]
     pagefind_version = subprocess.run([pagefind, "--version"], capture_output=True, text=True).stdout.strip()
@@ -346,15 +369,19 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         print(f"… {size} profiles, {args.runs} runs", flush=True)
         results[size] = bench_size(size, args.runs, args.work / str(size), python, hugo, pagefind, language, args.seed,
-                                   args.timeline and size == max(sizes))
+                                   args.timeline and size == max(sizes), args.content.resolve() if args.content else None)
         shutil.rmtree(args.work / str(size), ignore_errors=True)
     command = "python bench/run.py " + " ".join(
-        part for part in (f"--sizes {','.join(map(str, sizes))}", f"--runs {args.runs}",
+        part for part in (f"--content {args.content}" if args.content else f"--sizes {','.join(map(str, sizes))}",
+                          f"--runs {args.runs}",
                           f"--seed {args.seed}" if args.seed != 1 else "", "--timeline" if args.timeline else "") if part)
     text = (f"Command: `{command}` (commit {commit}, {started})  \n"
             f"Machine: {platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}, Hugo {hugo_version}, "
             f"{pagefind_version} (forced language: {language}); median of {args.runs} run(s), whole processes; "
-            f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after.\n\n" + table(results))
+            f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after."
+            + "".join(f" Corpus {args.content}: {size:,} profile files; pages indexed, Hugo's site {results[size]['indexed']['hugo']:,}, "
+                      f"ours {results[size]['indexed']['ours']:,}." for size in sizes if args.content)
+            + "\n\n" + table(results))
     print(text)
     timeline_text = None
     if args.timeline:

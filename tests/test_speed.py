@@ -525,6 +525,23 @@ def test_benchmark_runs_end_to_end(tmp_path):
     assert "Cold build:" in timeline and "One-profile edit:" in timeline
 
 
+def test_benchmark_measures_a_corpus_it_did_not_generate(tmp_path):
+    """`--content`: the bundled sample site, written by hand, measured as it is (its drafts too), in a copy."""
+    import run as bench
+
+    content = ROOT / "content"
+    before = {path: path.read_bytes() for path in content.rglob("*.md")}
+    output = tmp_path / "benchmarks.md"
+    assert bench.main(["--content", str(content), "--runs", "1", "--work", str(tmp_path / "work"), "--output", str(output)]) == 0
+    text = output.read_text(encoding="utf-8")
+    files = len(bench.profile_files(content))
+    assert f"python bench/run.py --content {content} --runs 1" in text
+    match = re.search(rf"Corpus {re.escape(str(content))}: {files} profile files; pages indexed, Hugo's site (\d+), ours (\d+)\.", text)
+    assert match and match.group(1) == match.group(2) and 0 < int(match.group(2)) <= files
+    assert re.search(r"\| ours: cold build \(no cache\) \| \d+\.\d+ \(", text) and f"{files} profiles: s" in text
+    assert {path: path.read_bytes() for path in content.rglob("*.md")} == before  # the edits went to the copy
+
+
 def test_the_pages_the_search_indexes_are_found_through_extends_and_includes():
     """They are rendered first, so that the search index is made while the other pages render."""
     import jinja2
