@@ -41,6 +41,13 @@ class OutputFiles(Mapping[str, bytes]):
             self._known_keys[path] = content_key
 
     def update(self, files: Mapping[str, bytes]) -> None:
+        if isinstance(files, OutputFiles):  # spooled and kept entries stay so, with the keys known
+            for path, data in files._entries.items():
+                if data is None:
+                    self.keep(path, files._known_keys[path])
+                else:
+                    self.add(path, data, files._known_keys.get(path))
+            return
         for path in files:
             self[path] = files[path]
 

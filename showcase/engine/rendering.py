@@ -76,26 +76,26 @@ def _render_page(page: Page, environment: jinja2.Environment, prefix: str, spool
     # The link check's scan and the content hash, made here, across the cores, while the page is at hand.
     targets = distinct_targets(page.output_path, html, prefix)
     if spool_dir is not None and len(html) >= STREAM_MIN:
-        spooled = _spool_path(spool_dir, page)
+        spooled = spool_path(spool_dir, page.output_path)
         return spooled, targets, content_key_of_file(spooled, _write_in_pieces(html, spooled))
     data = html.encode("utf-8")
     del html
     digest = content_key(data)
     if spool_dir is not None and len(data) >= SPOOL_MIN:
-        spooled = _spool_path(spool_dir, page)
+        spooled = spool_path(spool_dir, page.output_path)
         spooled.write_bytes(data)
         return spooled, targets, digest
     return data, targets, digest
 
 
-def _spool_path(spool_dir: str, page: Page) -> Path:
+def spool_path(spool_dir: str, output_path: str) -> Path:
     """The page's place in the spool: its own output path, so that a build with no tree to update (a
     cold one) publishes the spool itself as the new tree (writer.write_tree's `adopt`) and the folders
     are made here, across the cores, not one by one at the end. A path the writer would refuse (it
     reports it) gets a flat name, so that nothing is written outside the spool first."""
-    if not safe_relative(page.output_path):
-        return Path(spool_dir) / (hashlib.blake2b(page.output_path.encode(), digest_size=16).hexdigest() + ".html")
-    path = f"{spool_dir}/{page.output_path}"
+    if not safe_relative(output_path):
+        return Path(spool_dir) / (hashlib.blake2b(output_path.encode(), digest_size=16).hexdigest() + ".html")
+    path = f"{spool_dir}/{output_path}"
     os.makedirs(os.path.dirname(path), exist_ok=True)
     return Path(path)
 
