@@ -7,11 +7,13 @@ of their work can be skipped or overlapped, and keeps what a build needs from th
   changed, the build is over before a single file is read;
 - `analyse`: each profile's analysis from the profile cache, the rest across the cores (analysis.py);
 - `already_published`: the key of all the build's inputs against the published folder's manifest;
-- `run()`, for a build that renders: a spool folder for large pages, the published folder listed in
+- `run()`, for a build that renders: a spool folder the render workers write each page to, at its
+  own path (with nothing published before, it becomes the new tree), the published folder listed in
   another process while the model is built, the spare tree of the next swap prepared while pages
-  render, the search index made in a thread from the pages it needs, rendered first, pages kept when
-  their render key and published copy are unchanged (rendering.py), links looked up only for pages
-  that changed, and only changed files written (publishing.py).
+  render, the search index made in a thread from the parts of the pages it needs (cut out by the
+  workers, which render them first) and each new bundle file spooled as its bundle is made, pages
+  kept when their render key and published copy are unchanged (rendering.py), links looked up only
+  for pages that changed, and only changed files written (publishing.py).
 """
 
 from __future__ import annotations
@@ -39,8 +41,9 @@ from showcase.site.linkcheck import check_links_cached
 from showcase.site.model import Page
 from showcase.source.content import ContentResult
 
-# (the files the search indexes, their pages, their content keys) → the search bundle's files
-Indexer = Callable[[OutputFiles, list[Page], dict[str, str]], dict[str, bytes]]
+# (the files the search indexes, their pages, their content keys, a callable given each bundle's
+# files as soon as they are made) → the search bundles' files
+Indexer = Callable[[OutputFiles, list[Page], dict[str, str], Callable[[dict[str, bytes]], None]], dict[str, bytes]]
 
 
 class Engine:
@@ -130,20 +133,34 @@ class Run:
         return files
 
     def _spooled_index(self, index: Indexer, indexed: OutputFiles, pages: list[Page], keys: dict[str, str]) -> OutputFiles:
-        """The search bundle's files; those that are not the published ones written to the spool at
-        once, in this thread, while the other pages render: a cold build's 10,000 small files are not
-        left for publishing, after everything else (1-3 s on a busy disk at 10,000 profiles)."""
+        """The search bundles' files; those that are not the published ones are written to the spool
+        as each bundle is made, on the thread that made it, while the other bundles are indexed and
+        the other pages render: a cold build's 10,000 small files are not left for publishing, after
+        everything else (1 to 6 s at 10,000 profiles, as busy as the disk was)."""
+        entries, spool = self.engine.manifest.entries, os.fspath(self.spool)
+        spooled: dict[str, tuple[Path, str]] = {}
+
+        def spool_new(files: dict[str, bytes]) -> None:
+            for path, data in files.items():
+                key = content_key(data)
+                published = entries.get(path)
+                if published is None or published[0] != key:
+                    target = spool_path(spool, path)
+                    target.write_bytes(data)
+                    spooled[path] = (target, key)
+
         bundle = OutputFiles()
-        entries = self.engine.manifest.entries
-        for path, data in index(indexed, pages, keys).items():
-            key = content_key(data)
-            published = entries.get(path)
-            if published is not None and published[0] == key:
-                bundle.add(path, data, key)  # the published file: linked when published, not written
-            else:
-                spooled = spool_path(os.fspath(self.spool), path)
-                spooled.write_bytes(data)
-                bundle.add(path, spooled, key)
+        for path, data in index(indexed, pages, keys, spool_new).items():
+            if path in spooled:
+                bundle.add(path, *spooled[path])
+            else:  # the published file (linked when published, not written), or a bundle from the cache
+                key = content_key(data)
+                published = entries.get(path)
+                if published is not None and published[0] == key:
+                    bundle.add(path, data, key)
+                else:
+                    spool_new({path: data})
+                    bundle.add(path, *spooled[path])
         return bundle
 
     def broken_links(self, files: OutputFiles, skip: str) -> list:

@@ -22,6 +22,7 @@ class OutputFiles(Mapping[str, bytes]):
         self._known_keys: dict[str, str] = {}  # path → content key, where known without hashing here
         self.render_keys: dict[str, str] = {}  # path → the render key of the page that made it
         self.link_scans: dict[str, tuple] = {}  # path → linkcheck.distinct_targets of a page, made where it was rendered
+        self.search_parts: dict[str, str | None] = {}  # path → search.indexed_part of a page, made where it was rendered
         # cache.file_signatures of the published folder when the pages to keep were chosen: publishing
         # compares with the same listing instead of making another (0.5 s at 24,000 files).
         self.published_signatures: dict[str, tuple | None] | None = None
@@ -35,6 +36,7 @@ class OutputFiles(Mapping[str, bytes]):
         """`data`: the bytes, or the scratch file holding them; `content_key`: cache.content_key of them."""
         self._entries[path] = data
         self.link_scans.pop(path, None)  # made for other bytes
+        self.search_parts.pop(path, None)
         if content_key is None:
             self._known_keys.pop(path, None)
         else:

@@ -57,9 +57,9 @@ def site_model(result: ContentResult, project: Project, include_drafts: bool,
 
 def search_indexer(project: Project, engine: Engine) -> Indexer:
     """index: Pagefind over the pages that hold the search's marks, one bundle per year."""
-    return lambda files, pages, keys: build_index(
+    return lambda files, pages, keys, on_shard: build_index(
         files, project.site.prefix, project.site.language, engine.cache("search"), page_shards(pages),
-        shard_threshold(project.site.extra), engine.jobs, keys)
+        shard_threshold(project.site.extra), engine.jobs, keys, files.search_parts, on_shard)
 
 
 @without_collection

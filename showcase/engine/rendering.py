@@ -27,6 +27,7 @@ from showcase.site.assemble import SEARCH_MARKER, SiteModel, site_files
 from showcase.site.linkcheck import distinct_targets
 from showcase.site.model import Page, Shared
 from showcase.site.render import render_page, templates_holding
+from showcase.site.search import indexed_part
 from showcase.source.content import ContentResult
 
 RENDER_SPAN = 40  # pages per task sent to a worker at most
@@ -64,28 +65,30 @@ def _render_span(state: tuple, span: tuple[int, ...]) -> list[tuple]:
         page = pages[index]
         key = render_key(page, environment_key)
         if reusable(page.output_path, key):
-            done.append((key, None, None, None))
+            done.append((key, None, None, None, None))
         else:  # a function of its own: the page's text is freed before the next page is rendered
             done.append((key, *_render_page(page, environment, prefix, spool_dir)))
     return done
 
 
 def _render_page(page: Page, environment: jinja2.Environment, prefix: str, spool_dir: str | None) -> tuple:
-    """(bytes or the spooled file, link targets, content key) of the page."""
+    """(bytes or the spooled file, link targets, content key, the part the search indexes or None) of the page."""
     html = render_page(page, environment)
-    # The link check's scan and the content hash, made here, across the cores, while the page is at hand.
+    # The link check's scan, the content hash and the search's part, made here, across the cores,
+    # while the page is at hand: not read back from the spool by the search thread.
     targets = distinct_targets(page.output_path, html, prefix)
+    part = indexed_part(html) if SEARCH_MARKER in html else None
     if spool_dir is not None and len(html) >= STREAM_MIN:
         spooled = spool_path(spool_dir, page.output_path)
-        return spooled, targets, content_key_of_file(spooled, _write_in_pieces(html, spooled))
+        return spooled, targets, content_key_of_file(spooled, _write_in_pieces(html, spooled)), part
     data = html.encode("utf-8")
     del html
     digest = content_key(data)
     if spool_dir is not None and len(data) >= SPOOL_MIN:
         spooled = spool_path(spool_dir, page.output_path)
         spooled.write_bytes(data)
-        return spooled, targets, digest
-    return data, targets, digest
+        return spooled, targets, digest, part
+    return data, targets, digest, part
 
 
 def spool_path(spool_dir: str, output_path: str) -> Path:
@@ -205,8 +208,8 @@ def _spans(pages: list[Page]) -> tuple[list[tuple[int, ...]], list[float]]:
 def render_or_keep(pages: list[Page], environment: jinja2.Environment, environment_key: str,
                    reusable: Callable[[str, str], bool], prefix: str = "/", spool_dir: str | None = None,
                    jobs: int | None = None) -> list[tuple]:
-    """(render key, bytes, link targets, content key) of every page, in order. Where `reusable(path,
-    key)` says the published copy is the same page, the last three are None; with `spool_dir`, a page of
+    """(render key, bytes, link targets, content key, search part) of every page, in order. Where `reusable(path,
+    key)` says the published copy is the same page, the last four are None; with `spool_dir`, a page of
     SPOOL_MIN bytes or more is written there and its path given instead of its bytes. Keys, pages, the link check's
     scan (linkcheck.distinct_targets) and content keys are all made across the cores on a large site."""
     spans, costs = _spans(pages)
@@ -250,13 +253,14 @@ def render_site(model: SiteModel, result: ContentResult, project: Project, inclu
                               os.fspath(spool_dir) if spool_dir is not None else None)
 
     def place(files: OutputFiles, page: Page, made: tuple) -> None:
-        key, data, links, digest = made
+        key, data, links, digest, part = made
         files.render_keys[page.output_path] = key
         if data is None:
             files.keep(page.output_path, manifest.entries[page.output_path][0])
         else:
             files.add(page.output_path, data, digest)
             files.link_scans[page.output_path] = links
+            files.search_parts[page.output_path] = part
 
     searchable = templates_holding(environment, SEARCH_MARKER, (page.template for page in pages)) if on_searchable else set()
     first = [index for index, page in enumerate(pages) if page.template in searchable]

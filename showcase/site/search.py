@@ -50,7 +50,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -300,29 +300,42 @@ def _save_part_digests(cache_dir: Path | None, digests: dict[str, str | None]) -
         pass  # costs reading the pages again next build, nothing else
 
 
-def index_shards(parts: Mapping[str, Mapping[str, str]], language: str, jobs: int | None = None) -> dict[str, dict[str, bytes]]:
+def index_shards(parts: Mapping[str, Mapping[str, str]], language: str, jobs: int | None = None,
+                 done: Callable[[str, dict[str, bytes]], None] | None = None) -> dict[str, dict[str, bytes]]:
     """Run Pagefind on each shard (name → URL → indexed part): the largest first, so that they finish
-    together, at most one a core; name → the bundle's files."""
+    together, at most one a core; name → the bundle's files. `done(name, files)` is called as each
+    shard is made, on the thread that made it."""
     names = sorted(parts, key=lambda name: -len(parts[name]))
     workers = max(1, min(job_count(jobs), len(names)))
     # Room for the largest shards running at once: scratch pages, then a bundle of about their size.
     largest = sorted((sum(len(part) for part in parts[name].values()) for name in names), reverse=True)
     root = scratch_root(3 * sum(largest[:workers]) + (16 << 20))
+    def index(name: str) -> dict[str, bytes]:
+        bundle = run_pagefind(parts[name], language, root)
+        if done is not None:
+            done(name, bundle)
+        return bundle
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return dict(zip(names, pool.map(lambda name: run_pagefind(parts[name], language, root), names), strict=True))
+        return dict(zip(names, pool.map(index, names), strict=True))
 
 
 def build_index(files: Mapping[str, bytes], prefix: str, language: str, cache_dir: Path | None = None,
                 shard_of: Mapping[str, str] | None = None, threshold: int = SHARD_MIN_PAGES,
-                jobs: int | None = None, page_keys: Mapping[str, str] | None = None) -> dict[str, bytes]:
+                jobs: int | None = None, page_keys: Mapping[str, str] | None = None,
+                known_parts: Mapping[str, str | None] | None = None,
+                on_shard: Callable[[dict[str, bytes]], None] | None = None) -> dict[str, bytes]:
     """Index every rendered page that has a `data-pagefind-body` element; return the bundles' files
     under `<prefix>pagefind/` (one bundle, or one per shard key: `shard_of` maps an output path to its
     key; pages without one join the first shard).
 
     `page_keys` (path → content key of the page's bytes) lets a page the last build already read be
     skipped: the digest of its indexed part is remembered by content key, so an unchanged page (kept,
-    not even rendered: see output.OutputFiles) is read only if its shard must be indexed again."""
-    shard_of, page_keys = shard_of or {}, page_keys or {}
+    not even rendered: see output.OutputFiles) is read only if its shard must be indexed again.
+    `known_parts`: path → the indexed part of a page (None: it has none), cut out when the page was made.
+    `on_shard`: given the files of each bundle Pagefind makes (as in the result), as soon as it is made,
+    on the thread that made it, so that the caller can write them while the other shards are indexed."""
+    shard_of, page_keys, known_parts = shard_of or {}, page_keys or {}, known_parts or {}
     known = _load_part_digests(cache_dir)
     seen: dict[str, str | None] = {}
     indexed: dict[str, tuple[str, str, str]] = {}  # URL → (shard key, digest of the indexed part, path)
@@ -331,7 +344,12 @@ def build_index(files: Mapping[str, bytes], prefix: str, language: str, cache_di
         if not path.endswith(".html"):
             continue
         key = page_keys.get(path)
-        if key is not None and key in known:
+        if path in known_parts:  # None: the page was made, and has no part to index
+            part = known_parts[path]
+            digest = _part_digest(part) if part is not None else None
+            if part is not None:
+                parts[path] = part
+        elif key is not None and key in known:
             digest = known[key]
         else:
             data = files[path]
@@ -351,6 +369,7 @@ def build_index(files: Mapping[str, bytes], prefix: str, language: str, cache_di
     for url, (key, digest, path) in indexed.items():
         shards[key if key in shards else names[0]][url] = (digest, path)
 
+    base = f"{prefix.lstrip('/')}{BUNDLE_DIR}/"
     bundles: dict[str, dict[str, bytes]] = {}
     todo: list[tuple[str, Path | None]] = []
     for name, pages in shards.items():
@@ -364,13 +383,16 @@ def build_index(files: Mapping[str, bytes], prefix: str, language: str, cache_di
         pages_of = {name: {url: parts.get(path) or indexed_part(files[path].decode("utf-8"))
                            for url, (_, path) in shards[name].items()} for name, _ in todo}
         timings.mark(f"search: {len(todo)} of {len(names)} shards to index")
-        made = index_shards(pages_of, language, jobs)
+        def made_one(name: str, bundle: dict[str, bytes]) -> None:
+            if on_shard is not None:
+                on_shard({base + (f"{name}/" if name else "") + path: data for path, data in bundle.items()})
+
+        made = index_shards(pages_of, language, jobs, made_one)
         for name, entry in todo:
             bundle = bundles[name] = made[name]
             if entry is not None:
                 _write_cache(entry, bundle)
         if cache_dir is not None:
             _prune(cache_dir, max(CACHE_KEEP, 3 * len(names)))
-    base = f"{prefix.lstrip('/')}{BUNDLE_DIR}/"
     return {base + (f"{name}/" if name else "") + path: data
             for name in names for path, data in bundles[name].items()}
