@@ -38,6 +38,7 @@ CHROMIUM_ARGS = [
 MOBILE = {"width": 375, "height": 800}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 MISSING_URL = f"{PREFIX}khong-co-trang-nay/"
+SEARCH_URL = f"{PREFIX}tim-kiem/"
 
 # Runs in every page before its own scripts: cumulative layout shift, as Chrome reports it.
 OBSERVE_LAYOUT_SHIFT = """
@@ -268,3 +269,18 @@ def vnu_jar() -> Path:
     if shutil.which("java") is None:
         pytest.fail("missing java: install the Debian package default-jre-headless (python3 dev.py test does it)", pytrace=False)
     return require_tool(VNU, "run npm ci at the project root (python3 dev.py test does it)")
+
+
+@pytest.fixture(scope="module")  # the search page, ready, shared by the search tests
+def search_page(browser, site_server):
+    context = browser.new_context(viewport=MOBILE, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(site_server + SEARCH_URL, wait_until="load")
+    page.wait_for_selector("body[data-search-ready]")
+    yield page
+    context.close()
+    assert errors == []

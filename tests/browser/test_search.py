@@ -5,13 +5,9 @@ from __future__ import annotations
 import re
 from html import unescape
 
-import pytest
-
 from showcase.common.text import fold
 
-from .conftest import MOBILE, PREFIX, site_pages
-
-SEARCH_URL = f"{PREFIX}tim-kiem/"
+from .conftest import PREFIX, SEARCH_URL, site_pages
 
 
 def profile_names(built_site) -> dict[str, list[str]]:
@@ -25,21 +21,6 @@ def profile_names(built_site) -> dict[str, list[str]]:
         if match and "layout-profile" in html:
             names.setdefault(unescape(match.group(1)).strip(), []).append(url)
     return names
-
-
-@pytest.fixture(scope="module")
-def search_page(browser, site_server):
-    context = browser.new_context(viewport=MOBILE, locale="vi-VN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(site_server + SEARCH_URL, wait_until="load")
-    page.wait_for_selector("body[data-search-ready]")
-    yield page
-    context.close()
-    assert errors == []
 
 
 def search(page, query: str) -> list[str]:

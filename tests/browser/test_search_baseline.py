@@ -1,0 +1,60 @@
+"""What a visitor's search finds must not change when the build is made faster.
+
+`tests/fixtures/search-baseline.json` holds, for a fixed list of queries on the sample site, the
+first results in rank order and how many there were, and the size of the search bundle, as the
+build made them before the speed work of issue 21 (commit 39c2b70, read in a real browser through
+the search page). Any change of the search's input (what is indexed, how, in which bundles) shows
+here as a change of what visitors get. When a change of results is wanted (new sample content, a
+deliberate change of ranking), write the file again from the new build:
+
+    SHOWCASE_SEARCH_BASELINE=write python -m pytest tests/browser/test_search_baseline.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from .conftest import PREFIX
+from .test_search import search
+
+BASELINE = Path(__file__).resolve().parent.parent / "fixtures" / "search-baseline.json"
+TOP = 5
+BUNDLE_TOLERANCE = 0.10  # the issue's "same bundle sizes within 10 %"
+# Names typed with and without marks (đ among them), fields, units, kinds, phrases, a word of the bodies.
+QUERIES = [
+    "nguyen van a", "Nguyễn Văn A", "do minh duc", "Đỗ Minh Đức", "duc", "đức",
+    "cải cách hành chính", "cai cach hanh chinh", "thanh tra", "quy hoạch", "quy hoach do thi",
+    "giao thông", "an toan giao thong", "xây dựng", "vat lieu xay dung", "môi trường", "nha o",
+    "sáng kiến", "sang kien", "tập thể", "một cửa", "số hóa", "tiết kiệm", "khen thưởng",
+]
+
+
+def bundle_bytes(built_site) -> int:
+    return sum(path.stat().st_size for path in (built_site / PREFIX.strip("/") / "pagefind").rglob("*") if path.is_file())
+
+
+def results_now(search_page) -> dict[str, dict]:
+    found = {}
+    for query in QUERIES:
+        urls = search(search_page, query)
+        found[query] = {"top": urls[:TOP], "count": len(urls)}
+    return found
+
+
+def test_search_results_and_bundle_size_are_those_of_the_baseline(search_page, built_site):
+    now = {"queries": results_now(search_page), "bundle_bytes": bundle_bytes(built_site)}
+    if os.environ.get("SHOWCASE_SEARCH_BASELINE") == "write":
+        BASELINE.write_text(json.dumps(now, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        pytest.skip(f"baseline written to {BASELINE}")
+    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
+    assert sorted(baseline["queries"]) == sorted(QUERIES), "the list of queries changed: write the baseline again"
+    assert sum(1 for entry in baseline["queries"].values() if entry["count"]) >= len(QUERIES) - 2, "queries that find nothing test nothing"
+    changed = {query: (baseline["queries"][query], now["queries"][query]) for query in QUERIES
+               if now["queries"][query] != baseline["queries"][query]}
+    assert changed == {}
+    assert abs(now["bundle_bytes"] - baseline["bundle_bytes"]) <= BUNDLE_TOLERANCE * baseline["bundle_bytes"], (
+        now["bundle_bytes"], baseline["bundle_bytes"])
