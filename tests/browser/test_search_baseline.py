@@ -1,13 +1,14 @@
 """What a visitor's search finds must not change when the build is made faster.
 
 `tests/fixtures/search-baseline.json` holds, for a fixed list of queries on the sample site, the
-first results in rank order and how many there were, and the size of the search bundle, as the
+first results in rank order and how many there were, and the size of the search bundles, as the
 build made them before the speed work of issue 21 (commit 39c2b70, read in a real browser through
-the search page). Any change of the search's input (what is indexed, how, in which bundles) shows
+the search page): the site as it is (one bundle), and split into a bundle per year as a large site
+is (test_search_shards.py). Any change of the search's input (what is indexed, how, in which bundles) shows
 here as a change of what visitors get. When a change of results is wanted (new sample content, a
 deliberate change of ranking), write the file again from the new build:
 
-    SHOWCASE_SEARCH_BASELINE=write python -m pytest tests/browser/test_search_baseline.py
+    SHOWCASE_SEARCH_BASELINE=write python -m pytest tests/browser -k baseline
 """
 
 from __future__ import annotations
@@ -37,24 +38,30 @@ def bundle_bytes(built_site) -> int:
     return sum(path.stat().st_size for path in (built_site / PREFIX.strip("/") / "pagefind").rglob("*") if path.is_file())
 
 
-def results_now(search_page) -> dict[str, dict]:
+def top_results(search) -> dict[str, dict]:
+    """Each query's first results, in rank order, and how many the page showed; `search(query)` → URLs."""
     found = {}
     for query in QUERIES:
-        urls = search(search_page, query)
+        urls = search(query)
         found[query] = {"top": urls[:TOP], "count": len(urls)}
     return found
 
 
-def test_search_results_and_bundle_size_are_those_of_the_baseline(search_page, built_site):
-    now = {"queries": results_now(search_page), "bundle_bytes": bundle_bytes(built_site)}
+def check_against_baseline(section: str, results: dict[str, dict], size: int) -> None:
+    """`section` of the baseline (one site: its results and its bundles' size) against what the build gives now."""
+    stored = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.exists() else {}
+    now = {"queries": results, "bundle_bytes": size}
     if os.environ.get("SHOWCASE_SEARCH_BASELINE") == "write":
-        BASELINE.write_text(json.dumps(now, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        pytest.skip(f"baseline written to {BASELINE}")
-    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
+        stored[section] = now
+        BASELINE.write_text(json.dumps(stored, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        pytest.skip(f"baseline {section!r} written to {BASELINE}")
+    baseline = stored[section]
     assert sorted(baseline["queries"]) == sorted(QUERIES), "the list of queries changed: write the baseline again"
     assert sum(1 for entry in baseline["queries"].values() if entry["count"]) >= len(QUERIES) - 2, "queries that find nothing test nothing"
-    changed = {query: (baseline["queries"][query], now["queries"][query]) for query in QUERIES
-               if now["queries"][query] != baseline["queries"][query]}
+    changed = {query: (baseline["queries"][query], results[query]) for query in QUERIES if results[query] != baseline["queries"][query]}
     assert changed == {}
-    assert abs(now["bundle_bytes"] - baseline["bundle_bytes"]) <= BUNDLE_TOLERANCE * baseline["bundle_bytes"], (
-        now["bundle_bytes"], baseline["bundle_bytes"])
+    assert abs(size - baseline["bundle_bytes"]) <= BUNDLE_TOLERANCE * baseline["bundle_bytes"], (size, baseline["bundle_bytes"])
+
+
+def test_search_results_and_bundle_size_are_those_of_the_baseline(search_page, built_site):
+    check_against_baseline("one bundle", top_results(lambda query: search(search_page, query)), bundle_bytes(built_site))

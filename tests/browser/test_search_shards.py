@@ -187,3 +187,10 @@ def test_cost_for_a_phone_compared_with_one_bundle(browser, sharded_server, shar
     # A few small files more per extra bundle, not another copy of the engine.
     assert shard_bytes < one_bytes + bundles * 12_000, costs
     assert shard_requests <= one_requests + (bundles - 1) * 8, costs
+
+
+def test_search_results_and_bundle_sizes_are_those_of_the_baseline(visitor, sharded_site):
+    """The same queries as on the site in one bundle (test_search_baseline.py), over the bundles of every year."""
+    from .test_search_baseline import bundle_bytes, check_against_baseline, top_results
+
+    check_against_baseline("a bundle per year", top_results(visitor.search), bundle_bytes(sharded_site))
