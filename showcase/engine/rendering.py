@@ -92,10 +92,11 @@ def _render_page(page: Page, environment: jinja2.Environment, prefix: str, spool
 
 
 def spool_path(spool_dir: str, output_path: str) -> Path:
-    """The page's place in the spool: its own output path, so that a build with no tree to update (a
-    cold one) publishes the spool itself as the new tree (writer.write_tree's `adopt`) and the folders
-    are made here, across the cores, not one by one at the end. A path the writer would refuse (it
-    reports it) gets a flat name, so that nothing is written outside the spool first."""
+    """A file's place in the spool (a page, or a file of the search bundles), its folder made: its own
+    output path, so that a build with no tree to update (a cold one) publishes the spool itself as the
+    new tree (writer.write_tree's `adopt`) and the folders are made here, across the cores, not one by
+    one at the end. A path the writer would refuse (it reports it) gets a flat name, so that nothing
+    is written outside the spool first."""
     if not safe_relative(output_path):
         return Path(spool_dir) / (hashlib.blake2b(output_path.encode(), digest_size=16).hexdigest() + ".html")
     path = f"{spool_dir}/{output_path}"
