@@ -156,9 +156,9 @@ def indexed_pages(bundle_root: Path) -> int:
 
 def profile_files(content: Path) -> list[Path]:
     """The profile files of a content folder, as the generator finds them (source.content.discover)."""
-    from showcase.source.content import INTRO_FILE, discover
+    from showcase.source.content import discover, is_profile_file
 
-    return [content / rel for rel in discover(content) if rel != INTRO_FILE and not rel.rpartition("/")[2].startswith("_")]
+    return [content / rel for rel in discover(content) if is_profile_file(rel)]
 
 
 def copy_corpus(source: Path, target: Path) -> Path:

@@ -16,7 +16,7 @@ from showcase.common.paths import display_path, display_paths_under
 from showcase.engine.cache import ProfileCache
 from showcase.engine.parallel import parallel_map, without_collection
 from showcase.engine.uptodate import DEFAULT_CACHE, resolve_cache_dir
-from showcase.source.content import INTRO_FILE, ContentResult, analyse_profile, discover, read_intro, read_source
+from showcase.source.content import INTRO_FILE, ContentResult, analyse_profile, discover, is_profile_file, read_intro, read_source
 from showcase.source.markup import MarkdownRenderer
 
 
@@ -71,7 +71,7 @@ def analyse_all(content_dir: Path, project: Project, cache_dir: Path | None | ob
             result.intro, found = read_intro(path, data, renderer)
             result.diagnostics += found
             continue
-        if rel_path.rpartition("/")[2].startswith("_"):
+        if not is_profile_file(rel_path):
             continue
         result.files += 1
         key = store.key(shown, rel_path, data)

@@ -19,7 +19,7 @@ from showcase.common.config import Project
 from showcase.common.diagnostics import Diagnostic
 from showcase.site.assemble import SiteModel
 from showcase.site.model import Page, Urls, is_published, profile_detail
-from showcase.source.content import INTRO_FILE, analyse_profile, read_source
+from showcase.source.content import analyse_profile, is_profile_file, read_source
 from showcase.source.markup import MarkdownRenderer
 
 
@@ -51,7 +51,7 @@ def quick_render(model: SiteModel, project: Project, content_dir: Path, changed:
     result = QuickResult()
     for path in changed:
         path = path.resolve()
-        if not path.is_relative_to(content_dir) or path.name == INTRO_FILE or path.name.startswith("_"):
+        if not path.is_relative_to(content_dir) or not is_profile_file(path.name):
             return None
         rel_path = path.relative_to(content_dir).as_posix()
         old = model.profiles.get(rel_path)

@@ -66,6 +66,12 @@ def discover(content_dir: Path) -> list[str]:
     return found
 
 
+def is_profile_file(rel_path: str) -> bool:
+    """Whether a file `discover` found is a profile: not the intro page, nor another file whose name
+    starts with "_" (kept beside the profiles, not published)."""
+    return not rel_path.rpartition("/")[2].startswith("_")
+
+
 def read_source(path: Path, content_dir: Path, shown: str | None = None) -> tuple[bytes, Diagnostic | None]:
     """The file's bytes, unless it cannot be read or is a link out of the content folder."""
     try:
