@@ -138,29 +138,23 @@ class Run:
         the other pages render: a cold build's 10,000 small files are not left for publishing, after
         everything else (1 to 6 s at 10,000 profiles, as busy as the disk was)."""
         entries, spool = self.engine.manifest.entries, os.fspath(self.spool)
-        spooled: dict[str, tuple[Path, str]] = {}
+        placed: dict[str, tuple[bytes | Path, str]] = {}  # path → (the published bytes, or the spooled file; content key)
 
-        def spool_new(files: dict[str, bytes]) -> None:
+        def place(files: dict[str, bytes]) -> None:
             for path, data in files.items():
                 key = content_key(data)
                 published = entries.get(path)
-                if published is None or published[0] != key:
+                if published is None or published[0] != key:  # new bytes; the published ones are linked when published
                     target = spool_path(spool, path)
                     target.write_bytes(data)
-                    spooled[path] = (target, key)
+                    data = target
+                placed[path] = (data, key)
 
+        made = index(indexed, pages, keys, place)
+        place({path: data for path, data in made.items() if path not in placed})  # the bundles read from the cache
         bundle = OutputFiles()
-        for path, data in index(indexed, pages, keys, spool_new).items():
-            if path in spooled:
-                bundle.add(path, *spooled[path])
-            else:  # the published file (linked when published, not written), or a bundle from the cache
-                key = content_key(data)
-                published = entries.get(path)
-                if published is not None and published[0] == key:
-                    bundle.add(path, data, key)
-                else:
-                    spool_new({path: data})
-                    bundle.add(path, *spooled[path])
+        for path in made:
+            bundle.add(path, *placed[path])
         return bundle
 
     def broken_links(self, files: OutputFiles, skip: str) -> list:
