@@ -16,7 +16,7 @@ from showcase.commands.cli import (
     print_diagnostics,
 )
 from showcase.common.config import PROJECT_ROOT
-from showcase.common.diagnostics import catalog
+from showcase.common.diagnostics import catalog, fill
 from showcase.engine import uptodate
 
 HELP = "kiểm tra hồ sơ và tạo trang web"
@@ -54,9 +54,9 @@ def main(args: argparse.Namespace) -> int:
     print_diagnostics(diagnostics, args.lang)
     words = catalog(args.lang)["words"]
     if any(item.severity == "error" for item in diagnostics):
-        print(words["not_built"].format(out=args.out), file=sys.stderr)
+        print(fill(words["not_built"], {"out": args.out}), file=sys.stderr)
         return EXIT_CONTENT
     published, drafts, withdrawn = counts
-    print(words["built"].format(pages=pages, out=args.out, published=published, drafts=drafts, withdrawn=withdrawn,
-                                drafts_state=words["drafts_shown" if args.drafts else "drafts_hidden"]))
+    print(fill(words["built"], {"pages": pages, "out": args.out, "published": published, "drafts": drafts, "withdrawn": withdrawn,
+                                "drafts_state": words["drafts_shown" if args.drafts else "drafts_hidden"]}))
     return EXIT_OK

@@ -6,7 +6,7 @@ import argparse
 from dataclasses import replace
 
 from showcase.commands.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, content_command_start, content_options, print_diagnostics
-from showcase.common.diagnostics import FORMATTERS, Diagnostic, catalog
+from showcase.common.diagnostics import FORMATTERS, Diagnostic, catalog, fill
 
 HELP = "chỉ kiểm tra hồ sơ, không tạo trang"
 
@@ -31,5 +31,5 @@ def main(args: argparse.Namespace) -> int:
     result.diagnostics.sort(key=Diagnostic.sort_key)
     print_diagnostics(result.diagnostics, args.lang, args.format)
     if args.format == "text" and not result.diagnostics:
-        print(catalog(args.lang)["words"]["ok"].format(files=result.files))
+        print(fill(catalog(args.lang)["words"]["ok"], {"files": result.files}))
     return EXIT_CONTENT if result.errors else EXIT_OK

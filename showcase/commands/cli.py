@@ -14,7 +14,7 @@ import yaml
 from showcase.commands import words
 from showcase.common import clock
 from showcase.common.config import PROJECT_ROOT, ConfigError, Project, is_base_url, load_project
-from showcase.common.diagnostics import FORMATTERS, LANGUAGES, catalog, format_text
+from showcase.common.diagnostics import FORMATTERS, LANGUAGES, catalog, fill, format_text
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 PROGRAM = "build.py"
@@ -33,7 +33,7 @@ class Parser(argparse.ArgumentParser):
 
 def say(key: str, lang: str = "vi", /, **args) -> str:
     """A message of the command line, in the user's language."""
-    return catalog(lang)["cli"][key].format(**args)
+    return fill(catalog(lang)["cli"][key], args)
 
 
 def fail(key: str, lang: str = "vi", code: int = EXIT_USAGE, /, **args) -> int:

@@ -14,6 +14,7 @@ plain picklable data, resolved recursively against the catalog's `fragments:` se
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
@@ -61,13 +62,21 @@ def catalog(lang: str) -> dict:
         return yaml.load(handle, Loader=yaml.CSafeLoader)
 
 
-class _Defaulting(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+# A placeholder of the catalogs is `{name}`, nothing else: braces in a catalog's own text ("ngoặc nhọn }") and
+# in what is put in (a parser's message, an editor's value) are text. The form's script fills the same way
+# (layouts/cms/rules.js `fill`), so both print the same sentence.
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def fill(template: str, args: dict) -> str:
+    """`template` with each `{name}` of `args` replaced by its text, in one pass (what is put in is never read
+    again for placeholders); a name `args` lacks is left as written."""
+    return PLACEHOLDER.sub(lambda match: str(args[match.group(1)]) if match.group(1) in args else match.group(0),
+                           template)
 
 
 def _fill(template: str, args: dict) -> str:
-    return template.format_map(_Defaulting(args)).strip()
+    return fill(template, args).strip()
 
 
 def fragment(key: str, /, **args) -> dict:
@@ -95,7 +104,7 @@ def resolve(value: object, lang: str) -> object:
     """An argument with its fragments put into words in `lang`; other values are returned as they are."""
     if isinstance(value, dict) and "$t" in value:
         args = {name: resolve(item, lang) for name, item in value.items() if name != "$t"}
-        return fragment_text(value["$t"], lang).format_map(_Defaulting(args))
+        return fill(fragment_text(value["$t"], lang), args)
     if isinstance(value, dict) and "$join" in value:
         separator = fragment_text(value.get("$sep", "sep.comma"), lang)
         return separator.join(str(resolve(item, lang)) for item in value["$join"])
