@@ -12,12 +12,12 @@ import shutil
 import subprocess
 
 import pytest
-import yaml
 from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from showcase.commands.new import Answers, front_matter, render_profile
+from showcase.common import yaml12
 from showcase.source.frontmatter_yaml import decap_key_order, dump_front_matter, front_matter_file
 from showcase.source.schema import PROFILE_FIELDS
 
@@ -79,24 +79,13 @@ def decap_file(cases: list[tuple[dict, list[str], str]]) -> list[str]:
     return _decap([{"data": data, "order": order, "body": body} for data, order, body in cases])
 
 
-def as_decap_data(value):
-    """A front matter as Decap holds it once read: YAML 1.2 core schema, so dates are text."""
-    if isinstance(value, dict):
-        return {key: as_decap_data(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [as_decap_data(item) for item in value]
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
 def sample_profiles() -> list[tuple[str, str, str, dict]]:
     """(path, file text, front matter text, data) of every sample profile."""
     found = []
     for path in sorted((ROOT / "content" / "ho-so").rglob("*.md")):
         text = path.read_text(encoding="utf-8")
         front = text.split("---\n", 2)[1]
-        found.append((path.relative_to(ROOT).as_posix(), text, front, as_decap_data(yaml.safe_load(front))))
+        found.append((path.relative_to(ROOT).as_posix(), text, front, yaml12.load(front)))
     return found
 
 
@@ -242,7 +231,7 @@ def test_the_guides_corrected_examples_are_in_decaps_layout():
         text = entry.get("right", "")
         if entry["where"] != "front" or any(line.lstrip().startswith("#") or "  # " in line for line in text.splitlines()):
             continue
-        data = as_decap_data(yaml.safe_load(text))
+        data = yaml12.load(text)
         fragments.append((code, text, data))
     assert len(fragments) >= 20
     expected = decap_yaml([(data, list(data)) for _, _, data in fragments])

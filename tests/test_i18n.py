@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, run_cli
 
+from showcase.common import yaml_tree
 from showcase.common.config import PLAN_LISTS
 from showcase.common.diagnostics import Diagnostic, catalog, format_text, fragment, join, message
-from showcase.source import reader
 from showcase.source.schema import PROFILE_FIELDS
 from showcase.source.validate import _TYPE_NAMES
 
@@ -46,7 +46,7 @@ def test_every_fragment_key_used_in_code_exists():
     for path in (ROOT / "showcase").rglob("*.py"):
         for match in FRAGMENT_CALL.finditer(path.read_text(encoding="utf-8")):
             used.add(match.group(1) or match.group(2))
-    used |= set(reader._YAML_PROBLEMS.values()) | {key for _pattern, key in reader._SLIPS}
+    used |= set(yaml_tree._YAML_PROBLEMS.values()) | {key for _pattern, key in yaml_tree._SLIPS}
     used |= {f"meaning.{name}" for name, _spec in _specs()}
     assert len(used) > 80  # the scan found the calls: it cannot pass by finding nothing
     for lang in ("vi", "en"):

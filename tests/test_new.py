@@ -3,11 +3,11 @@
 import subprocess
 import sys
 
-import yaml
 from conftest import ROOT, run_cli
-from test_frontmatter_yaml import as_decap_data, decap_yaml
+from test_frontmatter_yaml import decap_yaml
 
 from showcase.commands.new import Answers, default_year, render_profile
+from showcase.common import yaml12
 from showcase.source import skeleton
 from showcase.source.schema import PROFILE_FIELDS
 
@@ -20,7 +20,7 @@ def _new(content, *flags, answers: str | None = None) -> subprocess.CompletedPro
 
 
 def _front(path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+    return yaml12.load(path.read_text(encoding="utf-8").split("---\n")[1])
 
 
 def _check(content) -> subprocess.CompletedProcess:
@@ -41,7 +41,7 @@ def test_from_flags_passes_check_and_never_overwrites(content_dir):
     assert str(front["consent"]["date"]) == "2024-03-01"
     # Laid out exactly as the editors' web form (Decap CMS) would save it; the hints are on the terminal instead.
     written = path.read_text(encoding="utf-8").split("---\n")[1]
-    assert written == decap_yaml([(as_decap_data(front), list(PROFILE_FIELDS))])[0]
+    assert written == decap_yaml([(front, list(PROFILE_FIELDS))])[0]
     assert "awards:" in result.stdout and "photo_alt" in result.stdout
     checked = _check(content_dir)
     assert checked.returncode == 0, checked.stderr
@@ -127,7 +127,7 @@ def test_default_year_is_clamped_to_the_plans(project):
 def test_awkward_names_stay_valid_yaml(project):
     answers = Answers(name='Đội "Xung kích": #1', kind="tap-the", unit="van-phong", field="cai-cach-hanh-chinh", year=2023,
                       achievements=["Đạt 100%: vượt chỉ tiêu # lần đầu"])
-    front = yaml.safe_load(render_profile(answers, project).split("---\n")[1])
+    front = yaml12.load(render_profile(answers, project).split("---\n")[1])
     assert front["name"] == 'Đội "Xung kích": #1' and front["achievements"] == ["Đạt 100%: vượt chỉ tiêu # lần đầu"]
 
 

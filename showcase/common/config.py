@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from showcase.common import yaml12
 from showcase.common.diagnostics import Diagnostic, fragment
 from showcase.common.text import nfc
 
@@ -238,7 +239,7 @@ class _Checker:
 def _load_yaml(path: Path, checker: _Checker) -> object:
     try:
         with open(path, "rb") as handle:
-            return yaml.load(handle.read().decode("utf-8"), Loader=yaml.CSafeLoader)
+            return yaml12.load(handle.read().decode("utf-8"))
     except FileNotFoundError:
         checker.fail(fragment("cfg.file_not_found"))
     except (UnicodeDecodeError, yaml.YAMLError) as error:

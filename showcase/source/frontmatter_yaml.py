@@ -32,6 +32,8 @@ from __future__ import annotations
 import re
 from functools import cmp_to_key
 
+from showcase.common.yaml12 import core_tag
+
 LINE_WIDTH = 80  # yaml's strOptions.fold.lineWidth
 MIN_CONTENT_WIDTH = 20  # strOptions.fold.minContentWidth
 MIN_MULTILINE_LENGTH = 40  # strOptions.doubleQuoted.minMultiLineLength
@@ -46,12 +48,6 @@ _FLOW, _BLOCK, _QUOTED = "flow", "block", "quoted"  # foldFlowLines modes
 _JS_LINE_END = "\n\r\u2028\u2029"
 _JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 
-# The core schema's scalars other than strings (yaml 1.10, Schema-*.js `core`): a text matching one is quoted.
-_NOT_STRINGS = [re.compile(pattern) for pattern in (
-    r"^(?:~|[Nn]ull|NULL)?\Z", r"^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)\Z", r"^0o([0-7]+)\Z", r"^[-+]?[0-9]+\Z",
-    r"^0x([0-9a-fA-F]+)\Z", r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+\Z",
-    r"^[-+]?(?:\.([0-9]+)|[0-9]+\.([0-9]*))\Z",
-)] + [re.compile(r"^(?:[-+]?\.inf|(\.nan))\Z", re.IGNORECASE | re.ASCII)]  # JS /i without /u: ASCII case only
 _PLAIN_FORBIDDEN = re.compile(r"^[\n\t ,[\]{}#&*!|>'\"%@`]|^[?-]\Z|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]\Z")
 _KEY_FORBIDDEN = re.compile(r"[\n[\]{},]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -351,8 +347,8 @@ def _plain(value: str, ctx: _Context) -> str:
         ctx.force_block_indent = True
         return _block(value, ctx)
     text = re.sub(r"\n+", lambda match: f"{match.group(0)}\n{ctx.indent}", value)
-    if any(pattern.search(text) for pattern in _NOT_STRINGS):
-        return _double_quoted(value, ctx)  # would read as a number, boolean or null
+    if core_tag(text) != "str":
+        return _double_quoted(value, ctx)  # would read as a number, boolean or null (yaml12: the reader's own rule)
     return ctx.fold(text, ctx.indent, _FLOW)
 
 
