@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from showcase.common.config import PROJECT_ROOT, Project
-from showcase.common.diagnostics import Diagnostic
+from showcase.common.diagnostics import Diagnostic, catalog
 from showcase.source.schema import _DATE_PATTERN, _SLUG_PATTERN, PROFILE_FIELDS, Spec, allowed_ids
 
 DECAP_PACKAGE = Path("node_modules") / "decap-cms"
@@ -29,7 +29,7 @@ DEFAULT_LOCAL_PORT = 8081
 # the WebAssembly of its image encoder, and the licence notice. The other bundle in dist/ (`cms.js`) and
 # the source maps are for other ways of loading Decap.
 _DECAP_FILES = ("decap-cms.js", "*.decap-cms.js", "*.wasm", "decap-cms.js.LICENSE.txt")
-_SCRIPT_TEMPLATES = ("cms.js", "cms.css")
+_SCRIPT_TEMPLATES = ("messages.js", "cms.js", "cms.css")
 
 
 def cms_folder(project: Project) -> str:
@@ -307,6 +307,8 @@ def cms_files(project: Project, environment, asset_urls: dict[str, str]) -> tupl
         files[folder + name] = (project.layouts_dir / "cms" / name).read_bytes()
     files[folder + "config.yml"] = config_yaml(project)
     files[folder + "rules.json"] = json.dumps(rules(project), ensure_ascii=False, sort_keys=True).encode("utf-8")
+    # The catalog check's diagnostics are worded from, for messages.js: the form says what check says.
+    files[folder + "messages.json"] = json.dumps(catalog("vi"), ensure_ascii=False, sort_keys=True).encode("utf-8")
     page = environment.get_template("cms/index.html").render(
         site=project.site, stylesheet=asset_urls.get("css/site.css", ""), icon=asset_urls.get("favicon.svg", ""),
         decap_version=decap_version())
