@@ -37,12 +37,17 @@ DANGEROUS_TAGS = {
     "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input",
     "button", "textarea", "select", "link", "meta", "base", "svg", "math", "template", "noscript",
 }
-_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>?")
-_EVENT_ATTRIBUTE = re.compile(r"\bon[a-z]+\s*=", re.IGNORECASE)
-_STYLE_ATTRIBUTE = re.compile(r"\bstyle\s*=", re.IGNORECASE)
-_BAD_URL = re.compile(r"(?:\]\(\s*<?|\b(?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?\s*)((?:java|vb)script:|data:)", re.IGNORECASE)
-_ANGLE_URL = re.compile(r"<((?:java|vb)script:|data:)", re.IGNORECASE)
-_FENCE = re.compile(r"^(```|~~~)")
+# The scan's patterns are also the form's (layouts/cms/rules.js compiles these same texts, sent in rules.json):
+# written in what Python's `re` and JavaScript's RegExp read alike, ASCII semantics (re.ASCII; JavaScript
+# without /u), explicit white space instead of `\s`, and no `.` but under DOTALL (JavaScript's /s).
+_SPACE = r"[ \t\n\r\f\v]"
+_TAG = re.compile(rf"<{_SPACE}*(/?){_SPACE}*([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>?", re.ASCII)
+_EVENT_ATTRIBUTE = re.compile(rf"\bon[a-z]+{_SPACE}*=", re.IGNORECASE | re.ASCII)
+_STYLE_ATTRIBUTE = re.compile(rf"\bstyle{_SPACE}*=", re.IGNORECASE | re.ASCII)
+_BAD_URL = re.compile(rf"(?:\]\({_SPACE}*<?|\b(?:href|src|action|formaction|xlink:href){_SPACE}*={_SPACE}*[\"']?{_SPACE}*)"
+                      r"((?:java|vb)script:|data:)", re.IGNORECASE | re.ASCII)
+_ANGLE_URL = re.compile(r"<((?:java|vb)script:|data:)", re.IGNORECASE | re.ASCII)
+_FENCE = re.compile(r"^(```|~~~)", re.ASCII)
 
 
 class MarkdownRenderer:
@@ -108,9 +113,9 @@ def sanitize(html: str) -> str:
     )
 
 
-_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?\s*((?:java|vb)script:|data:)", re.IGNORECASE)
-_INVISIBLE_IN_URL = re.compile(r"[\t\n\r\u0000-\u001f]")  # browsers drop these inside a URL: `java\tscript:`
+_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL | re.ASCII)
+_REFERENCE = re.compile(rf"^ {{0,3}}\[[^\]]+\]:{_SPACE}*<?{_SPACE}*((?:java|vb)script:|data:)", re.IGNORECASE | re.ASCII)
+_INVISIBLE_IN_URL = re.compile(r"[\t\n\r\x00-\x1f]", re.ASCII)  # browsers drop these inside a URL: `java\tscript:`
 
 
 def _mask_code(body: str) -> str:
@@ -132,7 +137,7 @@ _NEWLINE = re.compile("\n")
 # What any finding below needs somewhere in the text: a "<" (a tag, <javascript:…>), a `script:` or
 # `data:` URL written out, or what can hide one (an entity, a control character dropped inside a URL).
 # Most profiles have none of them and skip the line-by-line scan (half of reading a profile).
-_MAY_BE_UNSAFE = re.compile(r"[<&\x00-\x09\x0b-\x1f]|script|data", re.IGNORECASE)
+_MAY_BE_UNSAFE = re.compile(r"[<&\x00-\x09\x0b-\x1f]|script|data", re.IGNORECASE | re.ASCII)
 
 
 def scan_unsafe(body: str, first_line: int) -> list[tuple[str, int, int, int, dict]]:
@@ -183,11 +188,21 @@ def _line_of(starts: list[int], position: int) -> int:
     return bisect.bisect_right(starts, position) - 1
 
 
+_SCRIPT_TEXT = re.compile(rf"^{_SPACE}*(?:java|vb)script:", re.IGNORECASE | re.ASCII)
+
+# What the form's script needs to run the same scan (showcase/site/cms.py puts it in rules.json).
+SCAN_PATTERNS = {
+    "tag": _TAG, "event_attribute": _EVENT_ATTRIBUTE, "style_attribute": _STYLE_ATTRIBUTE, "bad_url": _BAD_URL,
+    "angle_url": _ANGLE_URL, "fence": _FENCE, "code_span": _CODE_SPAN, "reference": _REFERENCE,
+    "invisible_in_url": _INVISIBLE_IN_URL, "may_be_unsafe": _MAY_BE_UNSAFE, "script_text": _SCRIPT_TEXT,
+}
+
+
 def unsafe_in_text(value: str) -> dict | None:
     """What makes a plain front-matter text unsafe (a tag, an event handler, a script URL), or None."""
     for code, _line, _column, _length, args in scan_unsafe(value, 1):
         if code == "E022":
             return args["what"]
-    if re.search(r"^\s*(?:java|vb)script:", html.unescape(value), re.IGNORECASE):
+    if _SCRIPT_TEXT.search(html.unescape(value)):
         return fragment("unsafe.link", scheme="javascript:")
     return None
