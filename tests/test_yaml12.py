@@ -79,7 +79,7 @@ def test_a_yes_in_a_true_or_false_field_is_explained(tmp_path):
     shutil.copyfile(FIXTURES / "invalid" / "draft-yes-plain.md", content / "draft-yes-plain.md")
     result = run_cli("check", "--content", str(content))
     assert result.returncode == 1
-    assert "Trường `draft` phải là true hoặc false, nhưng đang là một đoạn chữ (yes)." in result.stderr
+    assert "Trường `draft` phải là true hoặc false, nhưng đang là một đoạn chữ (“yes”)." in result.stderr
     assert "Viết draft: true (có) hoặc draft: false (không)" in result.stderr
 
 

@@ -8,6 +8,7 @@ bad input.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 import frontmatter
@@ -126,6 +127,16 @@ def read_profile(path: str, data: bytes) -> ParsedFile:
     return parsed
 
 
+# The date forms an editor may write, as strptime's %Y-%m-%d, %d/%m/%Y and %d-%m-%Y read them (a day or month
+# of one digit too), with ASCII digits only: also the form's (rules.json), so both accept the same dates.
+_YEAR, _MONTH, _DAY = r"([0-9]{4})", r"(1[0-2]|0[1-9]|[1-9])", r"(3[01]|[12][0-9]|0[1-9]|[1-9]| [1-9])"
+DATE_FORMATS = (  # (pattern, order of year, month and day among its groups)
+    (re.compile(rf"^{_YEAR}-{_MONTH}-{_DAY}\Z"), (0, 1, 2)),
+    (re.compile(rf"^{_DAY}/{_MONTH}/{_YEAR}\Z"), (2, 1, 0)),
+    (re.compile(rf"^{_DAY}-{_MONTH}-{_YEAR}\Z"), (2, 1, 0)),
+)
+
+
 def as_date(value: object) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -133,9 +144,12 @@ def as_date(value: object) -> datetime.date | None:
         return value
     if isinstance(value, str):
         text = value.strip()
-        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-            try:
-                return datetime.datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
+        for pattern, (year, month, day) in DATE_FORMATS:
+            match = pattern.match(text)
+            if match:
+                parts = match.groups()
+                try:
+                    return datetime.date(int(parts[year]), int(parts[month]), int(parts[day]))
+                except ValueError:
+                    return None  # 2023-02-30: no other form reads it either
     return None

@@ -89,6 +89,16 @@ def _type_name(value: object) -> str:
     return _TYPE_NAMES.get(type(value), "other")
 
 
+def _found(value: object, type_name: str, written: str) -> dict:
+    """What a value of the wrong type is, as E012 says it: a text in quotes as it reads, a list or group by its
+    kind alone, another value as written in the file (`true`, `2023`), which is also how the form writes it."""
+    if isinstance(value, str):
+        return fragment("found.typed_text", type=fragment(f"types.{type_name}"), text=value)
+    if isinstance(value, (list, dict)):
+        return fragment(f"types.{type_name}")
+    return fragment("found.typed_value", type=fragment(f"types.{type_name}"), text=written)
+
+
 class _ProfileChecker:
     def __init__(self, parsed: ParsedFile, project: Project):
         self.parsed = parsed
@@ -154,9 +164,8 @@ class _ProfileChecker:
             hint = fragment("hint.write_boolean", key=key)
         elif spec.type == "object":
             hint = fragment("hint.write_object", fields=", ".join(spec.fields))
-        self.report("E012", located, key=key, expected=fragment(f"types.{spec.type}"),
-                    found=fragment("found.typed_value", type=fragment(f"types.{found}"), text=self.source_text(located)),
-                    hint=hint)
+        self.report("E012", located, key=key, expected=fragment(f"types.{spec.type}"), found=_found(located.value, found,
+                    self.source_text(located)), hint=hint)
 
     def source_text(self, located: Located) -> str:
         line = self.parsed.lines[located.line - 1] if 0 < located.line <= len(self.parsed.lines) else ""
@@ -216,16 +225,17 @@ class _ProfileChecker:
         return value
 
     def without_repeats(self, key: str, items: list[Located]) -> list[Located]:
-        """A list item written twice (a criterion, a milestone, an achievement pasted twice) is one error, E045."""
-        first: dict[str, Located] = {}
+        """A list item written twice (a criterion, a milestone, an achievement pasted twice) is one error, E045.
+        The first one is named by its place in the list, which the form shows as well as the file."""
+        first: dict[str, int] = {}
         kept = []
-        for item in items:
+        for number, item in enumerate(items, 1):
             if isinstance(item.value, str) and item.value.strip():
                 form = " ".join(item.value.split())
                 if form in first:
-                    self.report("E045", item, key=key, value=form, first_line=first[form].line)
+                    self.report("E045", item, key=key, value=form, first_item=first[form])
                     continue
-                first[form] = item
+                first[form] = number
             kept.append(item)
         return kept
 
@@ -263,9 +273,10 @@ class _ProfileChecker:
             return value
         folded = fold(value)
         # `Cá nhân` (the label), `CA_NHAN` (the id mistyped), `a)` (the plan's letter for a field): one obvious id.
-        by_form = [item for item in allowed if slugify(item) == slugify(value)]
-        by_alias = [aliases[_key_form(value)]] if aliases and _key_form(value) in aliases else []
-        by_label = [item for item, label in allowed.items() if fold(label) == folded or slugify(label) == slugify(value)]
+        form = _key_form(value)
+        by_form = [item for item in allowed if _key_form(item) == form]
+        by_alias = [aliases[form]] if aliases and form in aliases else []
+        by_label = [item for item, label in allowed.items() if fold(label) == folded or _key_form(label) == form]
         close = by_form or by_alias or by_label or difflib.get_close_matches(value.lower(), list(allowed), n=3, cutoff=0.5)
         if not close:
             folded_labels = {fold(label): item for item, label in allowed.items()}
