@@ -63,6 +63,15 @@ def fold(text: str) -> str:
     return stripped.replace("đ", "d").replace("Đ", "D").lower()
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug_example(text: str) -> str:
+    """A slug to suggest in a message (E025): folded, every run of other characters a hyphen. Addresses
+    themselves are made by `slugify`; this is simple enough for the form's script to say the same."""
+    return _NOT_SLUG.sub("-", fold(text)).strip("-")
+
+
 @lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     return _slugify(fold(text))

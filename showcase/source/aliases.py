@@ -16,7 +16,7 @@ from showcase.source.markup import unsafe_in_text
 from showcase.source.reader import ParsedFile
 
 # A path an alias may hold: no scheme, host, query, fragment, space, `..`, nor Netlify's `*` and `:name` patterns.
-_ALIAS = re.compile(r"^/(?:[\w.~%-]+/)*(?:[\w.~%-]+)?$")
+ALIAS_PATH = re.compile(r"^/(?:[\w.~%-]+/)*(?:[\w.~%-]+)?\Z")
 
 
 def gone_url(project: Project) -> str:
@@ -45,7 +45,7 @@ def check_aliases(parsed: ParsedFile) -> tuple[list[str], list[int], list[Diagno
             continue  # the schema check reports the wrong type, the empty item or the script
         text = item.value.strip()
         parts = urlsplit(text)
-        if parts.scheme or parts.netloc or not _ALIAS.match(text) or ".." in text.split("/"):
+        if parts.scheme or parts.netloc or not ALIAS_PATH.match(text) or ".." in text.split("/"):
             source = parsed.lines[item.line - 1] if 0 < item.line <= len(parsed.lines) else None
             problems.append(Diagnostic(code="E042", file=parsed.path, line=item.line, column=item.column,
                                        length=item.length, source_line=source, args={"alias": text}))

@@ -35,18 +35,18 @@ def body(personal: bool) -> list[str]:
     return lines
 
 
-def _form(text: str) -> str:
+def text_form(text: str) -> str:
     return " ".join(text.split())
 
 
-_BODY_TEXTS = frozenset(_form(text) for text in (_opening(True), _opening(False), *(hint for _, hint in _SECTIONS)))
+BODY_TEXTS = frozenset(text_form(text) for text in (_opening(True), _opening(False), *(hint for _, hint in _SECTIONS)))
 
 
 def is_field_text(key: str, value: object) -> bool:
     """Whether `value` of front-matter `key` is the text `new` put there."""
-    return key in FIELD_TEXTS and isinstance(value, str) and _form(value) == _form(FIELD_TEXTS[key])
+    return key in FIELD_TEXTS and isinstance(value, str) and text_form(value) == text_form(FIELD_TEXTS[key])
 
 
 def body_lines(text: str) -> list[int]:
     """0-based numbers of the body's lines that are a paragraph of `new`'s skeleton."""
-    return [number for number, line in enumerate(text.split("\n")) if _form(line) in _BODY_TEXTS]
+    return [number for number, line in enumerate(text.split("\n")) if text_form(line) in BODY_TEXTS]

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from showcase.common.clock import consent_deadline
 from showcase.common.config import Plan, Project
 from showcase.common.diagnostics import Diagnostic, fragment, join
-from showcase.common.text import fold, invisible_characters, slugify
+from showcase.common.text import fold, invisible_characters, slug_example, slugify
 from showcase.source import skeleton
 from showcase.source.aliases import check_aliases
 from showcase.source.markup import scan_unsafe, unsafe_in_text
@@ -202,8 +202,8 @@ class _ProfileChecker:
             if isinstance(value, (bool, int, float, list, dict)):
                 return self.wrong_type(key, located, spec)
             parsed_date = as_date(value)
-            if parsed_date is None:
-                self.report("E024", located, value=self.source_text(located))
+            if parsed_date is None:  # a text: what is left is shown as it reads, quotes or not (the form shows it so)
+                self.report("E024", located, value=value.strip())
             return parsed_date
         if kind == "list":
             if not isinstance(value, list):
@@ -520,7 +520,7 @@ def _check_slug(checker, parsed: ParsedFile, values: dict, rel_path: str) -> tup
     if explicit:
         located = parsed.front["slug"].value
         if not set(explicit) <= _SLUG_CHARS or explicit.startswith("-") or explicit.endswith("-") or "--" in explicit:
-            checker.report("E025", located, value=explicit, example=slugify(explicit) or "nguyen-van-a")
+            checker.report("E025", located, value=explicit, example=slug_example(explicit) or "nguyen-van-a")
             return slugify(explicit) or "ho-so", located.line
         return explicit, located.line
     stem = PurePosixPath(rel_path).stem
