@@ -50,9 +50,10 @@ def call_wsgi(app, path: str) -> tuple[str, bytes]:
     return status[0], body
 
 
-def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, under: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """build.py with `args`, in a process of its own; `under`: a command it runs under (faketime)."""
     return subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), *args],
+        [*under, sys.executable, str(ROOT / "build.py"), *args],
         cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300,
     )
 
