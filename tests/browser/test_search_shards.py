@@ -22,6 +22,7 @@ from showcase.common.text import fold
 from showcase.engine import pipeline
 
 from .conftest import MOBILE, PREFIX, _SiteHandler, gzip_size, local_file
+from .test_search import search
 
 SEARCH_URL = f"{PREFIX}tim-kiem/"
 
@@ -85,12 +86,7 @@ class Visitor:
         self.page.wait_for_selector("body[data-search-ready]")
 
     def search(self, query: str) -> list[str]:
-        self.page.fill("#search-query", query)
-        self.page.press("#search-query", "Enter")
-        self.page.wait_for_function(
-            "(q) => document.getElementById('search-status').textContent.includes(q) || "
-            "document.getElementById('search-status').textContent.startsWith('Không tìm thấy')", arg=query)
-        return self.page.eval_on_selector_all("#search-results a", "links => links.map(link => new URL(link.href).pathname)")
+        return search(self.page, query)
 
     def cost(self) -> tuple[int, int]:
         """(requests, bytes over the wire with gzip) of the search files downloaded so far."""
