@@ -189,4 +189,4 @@ def test_search_results_and_bundle_sizes_are_those_of_the_baseline(visitor, shar
     """The same queries as on the site in one bundle (test_search_baseline.py), over the bundles of every year."""
     from .test_search_baseline import bundle_bytes, check_against_baseline, top_results
 
-    check_against_baseline("a bundle per year", top_results(visitor.search), bundle_bytes(sharded_site))
+    check_against_baseline("a bundle per year", top_results(visitor.page), bundle_bytes(sharded_site))
