@@ -58,7 +58,9 @@ def check_against_baseline(section: str, results: dict[str, dict], size: int) ->
     if os.environ.get("SHOWCASE_SEARCH_BASELINE") == "write":
         stored[section] = now
         BASELINE.write_text(json.dumps(stored, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        pytest.skip(f"baseline {section!r} written to {BASELINE}")
+        # Not a pass (nothing was compared) and not a skip, which a run could take unnoticed.
+        pytest.fail(f"baseline {section!r} written to {BASELINE}: check it with git diff, then run the test "
+                    "without SHOWCASE_SEARCH_BASELINE", pytrace=False)
     baseline = stored[section]
     assert sorted(baseline["queries"]) == sorted(QUERIES), "the list of queries changed: write the baseline again"
     assert sum(1 for entry in baseline["queries"].values() if entry["count"]) >= len(QUERIES) - 2, "queries that find nothing test nothing"
