@@ -23,6 +23,7 @@ VENV_PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 # source (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).
 SYSTEM_PACKAGES = {
     "chromium": ["chromium", "chromium-driver"],
+    "faketime": ["faketime"],
     "java": ["default-jre-headless"],
     "npm": ["nodejs", "npm"],
     "pdftotext": ["poppler-utils"],
@@ -53,8 +54,9 @@ def ensure_venv(requirements: str) -> None:
 
 
 def ensure_system_tools(tools: tuple[str, ...] = tuple(SYSTEM_PACKAGES)) -> None:
-    """Node for the editors' form (Decap CMS, self-hosted from npm); for the tests also Chromium, Java and
-    Poppler (browser, accessibility, HTML-validator and printed-yearbook checks)."""
+    """Node for the editors' form (Decap CMS, self-hosted from npm); for the tests also Chromium, Java,
+    Poppler (browser, accessibility, HTML-validator and printed-yearbook checks) and faketime (a build with
+    the clock moved on must give the same bytes)."""
     missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
         packages = [package for tool in missing for package in SYSTEM_PACKAGES[tool]]

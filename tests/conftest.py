@@ -26,6 +26,19 @@ def copy_project(root: Path) -> Path:
     return root
 
 
+def require_commands(*tools: str) -> None:
+    """Fail, with how to install them, when system tools are missing; never skip: `python3 dev.py test` (CI's
+    command) installs them, so a test skipped for want of one would hide a broken feature. `tools` are keys of
+    dev.py's SYSTEM_PACKAGES, each the command that shows its packages are there."""
+    from dev import SYSTEM_PACKAGES
+
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if missing:
+        packages = " ".join(package for tool in missing for package in SYSTEM_PACKAGES[tool])
+        pytest.fail(f"missing {', '.join(missing)}: install the Debian packages {packages} "
+                    "(python3 dev.py test does it)", pytrace=False)
+
+
 def call_wsgi(app, path: str) -> tuple[str, bytes]:
     """(status line, body) of a GET of `path` from a WSGI application, without a server."""
     from wsgiref.util import setup_testing_defaults
@@ -37,9 +50,10 @@ def call_wsgi(app, path: str) -> tuple[str, bytes]:
     return status[0], body
 
 
-def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, under: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """build.py with `args`, in a process of its own; `under`: a command it runs under (faketime)."""
     return subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), *args],
+        [*under, sys.executable, str(ROOT / "build.py"), *args],
         cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300,
     )
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, run_cli
+from conftest import ROOT, require_commands, run_cli
 
 from showcase.common.config import ConfigError, load_project
 from showcase.engine import pipeline
@@ -570,9 +570,10 @@ def test_statistics_setting_is_checked(tmp_path):
 
 # --- the yearbook -----------------------------------------------------------------------------------
 
-needs_pdf_tools = pytest.mark.skipif(
-    not (shutil.which("chromium") and shutil.which("pdftotext")),
-    reason="needs Chromium and pdftotext (python3 dev.py test installs them)")
+@pytest.fixture
+def pdf_tools():
+    """Chromium prints the yearbook, Poppler (pdftotext, pdfinfo, pdftoppm) reads it back."""
+    require_commands("chromium", "pdftotext")
 
 
 def pdf_pages(pdf: Path) -> list[list[str]]:
@@ -635,7 +636,7 @@ def ink_colours(pdf: Path, page: int) -> set[tuple[int, int, int]]:
             return {colour for _, colour in image.convert("RGB").getcolors(1 << 20) if colour != (255, 255, 255)}
 
 
-@needs_pdf_tools
+@pytest.mark.usefixtures("pdf_tools")
 def test_yearbook_links_print_as_text(tmp_path):
     pdf = tmp_path / "ky-yeu-2023.pdf"
     result = run_cli("yearbook", "--year", "2023", "--pdf", str(pdf), env=EPOCH)
@@ -645,7 +646,7 @@ def test_yearbook_links_print_as_text(tmp_path):
     assert not [colour for colour in ink_colours(pdf, toc_page) if colour[2] - colour[0] > 40]
 
 
-@needs_pdf_tools
+@pytest.mark.usefixtures("pdf_tools")
 def test_yearbook_pdf_of_a_milestone(generated, tmp_path):
     pdf = tmp_path / "ky-yeu.pdf"
     result = run_cli("yearbook", "--milestone", "so-ket-2023", "--content", str(generated), "--pdf", str(pdf), env=EPOCH)
@@ -655,7 +656,7 @@ def test_yearbook_pdf_of_a_milestone(generated, tmp_path):
     assert len(pdf_pages(pdf)) > len(members) + 2, "the long profile runs over more than one page"
 
 
-@needs_pdf_tools
+@pytest.mark.usefixtures("pdf_tools")
 def test_yearbook_pdf_of_the_sample_content(tmp_path):
     pdf = tmp_path / "ky-yeu-2023.pdf"
     result = run_cli("yearbook", "--year", "2023", "--pdf", str(pdf), env=EPOCH)

@@ -2,10 +2,14 @@
 
 import datetime
 import subprocess
+import sys
+import time
 
 from conftest import ROOT
 
 from showcase.common.clock import last_commit_date, reference_date
+
+DAYS_ON = 366  # the second build's clock: a year on, whatever the year
 
 
 def test_reference_date_is_the_commit_date_without_source_date_epoch():
@@ -27,18 +31,25 @@ def _tree(folder) -> dict[str, bytes]:
 
 
 def test_two_cold_builds_in_separate_processes_are_byte_identical(tmp_path):
-    """No cache at all (SHOWCASE_CACHE=off: profiles, pages, photos and search index all made afresh), two processes:
-    the search index too must come out the same, though Pagefind writes its filters in hash-map order."""
-    from conftest import run_cli
+    """No cache at all (SHOWCASE_CACHE=off: profiles, pages, photos and search index all made afresh), two processes,
+    the second with its clock a year on (faketime), the same SOURCE_DATE_EPOCH: a date or time taken from the clock
+    shows as a changed byte, and the search index too must come out the same, though Pagefind writes its filters in
+    hash-map order."""
+    from conftest import require_commands, run_cli
 
+    require_commands("faketime")
+    a_year_on = ("faketime", "-f", f"+{DAYS_ON}d")
+    clock = subprocess.run([*a_year_on, sys.executable, "-c", "import time; print(time.time())"],
+                           capture_output=True, text=True, check=True)
+    assert float(clock.stdout) - time.time() > (DAYS_ON - 1) * 86400, "faketime did not move the clock"
     environment = {"SHOWCASE_CACHE": "off", "SOURCE_DATE_EPOCH": "1717200000"}
     trees = []
-    for run in ("first", "second"):
+    for run, under in (("first", ()), ("second", a_year_on)):
         out = tmp_path / run / "public"
-        result = run_cli("build", "--out", str(out), env=environment)
+        result = run_cli("build", "--out", str(out), env=environment, under=under)
         assert result.returncode == 0, result.stderr
         trees.append(_tree(out))
     first, second = trees
     assert any("/pagefind/filter/" in path for path in first)
     assert sorted(first) == sorted(second)
-    assert [path for path in first if first[path] != second[path]] == []
+    assert [path for path in first if first[path] != second[path]] == [], "bytes that changed with the clock a year on"

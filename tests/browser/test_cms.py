@@ -8,6 +8,7 @@ saves is then read back by the validator (`check`) and compared with the sample 
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import shutil
@@ -222,16 +223,17 @@ def test_sample_saved_from_the_form_changes_only_the_edited_line(cms, repository
     page.get_by_text(front["name"]).first.click()
     position = labelled(page, "Chức vụ, vị trí công tác")
     position.wait_for()
-    edited = (front.get("position") or "Tập thể") + " (sửa)"
+    edited = front["position"] + " (sửa)"
     position.fill(edited)
     publish_now(page)
     page.get_by_text("Đã công bố").first.wait_for(timeout=20_000)
     saved = path.read_text(encoding="utf-8")
-    before, after = original.splitlines(), saved.splitlines()
-    changed = [line for line in after if line not in before]
-    removed = [line for line in before if line not in after]
-    assert changed == [f"position: {edited}"], (changed, removed)
-    assert len(removed) <= 1 and (not removed or removed[0].startswith("position:")), removed
+    # The whole file: a key moved, a line doubled or a blank line added shows in the diff.
+    old_line = f"\nposition: {front['position']}\n"
+    assert original.count(old_line) == 1, "every sample here has a one-line position"
+    expected = original.replace(old_line, f"\nposition: {edited}\n")
+    assert saved == expected, "".join(difflib.unified_diff(
+        expected.splitlines(keepends=True), saved.splitlines(keepends=True), "expected", "saved by the form"))
     result = pipeline.load_content(root / "content", project, cache_dir=None)
     assert not [item for item in result.diagnostics if item.severity == "error" and item.file.endswith(path.name)]
     assert errors == []

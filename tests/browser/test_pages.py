@@ -102,11 +102,18 @@ def test_profile_prints_on_a4_without_navigation(browser, site_server, crawl):
     page = context.new_page()
     try:
         page.goto(site_server + profile, wait_until="load")
+        # What a reader sees on screen and not on paper: each part must be on the page, shown on screen, hidden in print.
+        parts = [".site-nav-wrap", ".header-search", ".related", ".breadcrumb"]
+        shown = """(selectors) => Object.fromEntries(selectors.map((selector) => {
+            const element = document.querySelector(selector);
+            return [selector, element ? getComputedStyle(element).display !== 'none' : null];
+        }))"""
+        on_screen = page.evaluate(shown, parts)
+        assert [part for part in parts if on_screen[part] is None] == [], f"{profile}: parts missing from the page"
+        assert [part for part in parts if not on_screen[part]] == [], f"{profile}: parts hidden on screen already"
         page.emulate_media(media="print")
-        hidden = page.evaluate("""() => ['.site-nav-wrap', '.header-search', '.related', '.breadcrumb']
-            .filter((selector) => document.querySelector(selector))
-            .every((selector) => getComputedStyle(document.querySelector(selector)).display === 'none')""")
-        assert hidden
+        on_paper = page.evaluate(shown, parts)
+        assert [part for part in parts if on_paper[part]] == [], f"{profile}: parts printed"
         pdf = page.pdf(format="A4", prefer_css_page_size=True)
         pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
         assert pdf.startswith(b"%PDF") and 1 <= pages <= 10, pages

@@ -23,13 +23,31 @@ def profile_names(built_site) -> dict[str, list[str]]:
     return names
 
 
+# The page's answer to the query `q` (static/js/search.js): "Tìm thấy N điển hình cho “q”." (without a query,
+# filters alone: "Tìm thấy N điển hình."), nothing found, or the invitation to type when there is nothing to search.
+ANSWERED = r"""(q) => {
+    const text = document.getElementById('search-status').textContent;
+    if (text.startsWith('Không tìm thấy')) return true;
+    if (!q) return /^Tìm thấy \d+ điển hình\.$/.test(text) || text.startsWith('Nhập từ khóa');
+    const found = /^Tìm thấy \d+ điển hình cho “(.*)”\.$/.exec(text);
+    return found !== null && found[1] === q;
+}"""
+
+
 def search(page, query: str) -> list[str]:
-    """Type the query like a visitor, submit with Enter, return the result URLs in rank order."""
+    """Type the query like a visitor, submit with Enter, return the result URLs in rank order once the page has
+    answered this very query. The status line is emptied first: the previous query's answer, still on the page
+    (its status may contain this query: "do minh duc", then "duc"), must not be read as this one's."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.eval_on_selector("#search-status", "status => { status.textContent = ''; }")
     page.fill("#search-query", query)
     page.press("#search-query", "Enter")
-    page.wait_for_function(
-        "(q) => document.getElementById('search-status').textContent.includes(q) || "
-        "document.getElementById('search-status').textContent.startsWith('Không tìm thấy')", arg=query)
+    try:
+        page.wait_for_function(ANSWERED, arg=query.strip())
+    except PlaywrightTimeout:
+        raise AssertionError(f"the search page did not answer {query!r}: "
+                             f"its status reads {page.text_content('#search-status')!r}") from None
     return page.eval_on_selector_all("#search-results a", "links => links.map(link => new URL(link.href).pathname)")
 
 

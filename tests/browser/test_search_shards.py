@@ -22,6 +22,7 @@ from showcase.common.text import fold
 from showcase.engine import pipeline
 
 from .conftest import MOBILE, PREFIX, _SiteHandler, gzip_size, local_file
+from .test_search import search
 
 SEARCH_URL = f"{PREFIX}tim-kiem/"
 
@@ -85,12 +86,7 @@ class Visitor:
         self.page.wait_for_selector("body[data-search-ready]")
 
     def search(self, query: str) -> list[str]:
-        self.page.fill("#search-query", query)
-        self.page.press("#search-query", "Enter")
-        self.page.wait_for_function(
-            "(q) => document.getElementById('search-status').textContent.includes(q) || "
-            "document.getElementById('search-status').textContent.startsWith('Không tìm thấy')", arg=query)
-        return self.page.eval_on_selector_all("#search-results a", "links => links.map(link => new URL(link.href).pathname)")
+        return search(self.page, query)
 
     def cost(self) -> tuple[int, int]:
         """(requests, bytes over the wire with gzip) of the search files downloaded so far."""
@@ -193,4 +189,4 @@ def test_search_results_and_bundle_sizes_are_those_of_the_baseline(visitor, shar
     """The same queries as on the site in one bundle (test_search_baseline.py), over the bundles of every year."""
     from .test_search_baseline import bundle_bytes, check_against_baseline, top_results
 
-    check_against_baseline("a bundle per year", top_results(visitor.search), bundle_bytes(sharded_site))
+    check_against_baseline("a bundle per year", top_results(visitor.page), bundle_bytes(sharded_site))
