@@ -239,10 +239,13 @@ def is_person(profile: Profile, project: Project) -> bool:
     return profile.kind in project.personal_data.requires_consent
 
 
-def _position_unit(profile: Profile, unit_name: str, person: bool) -> str:
-    """"Chuyên viên, Bộ phận Một cửa, Văn phòng Sở", without the unit twice; a collective's is its unit."""
-    if not person or not profile.position:
+def _position_unit(profile: Profile, unit_name: str, person: bool, blank: str) -> str:
+    """"Chuyên viên, Bộ phận Một cửa, Văn phòng Sở", without the unit twice; a collective's is its unit; a
+    person without a position has the blank in its place."""
+    if not person:
         return unit_name
+    if not profile.position:
+        return f"{blank}, {unit_name}"
     if fold(unit_name) in fold(profile.position):
         return profile.position
     return f"{profile.position}, {unit_name}"
@@ -259,7 +262,7 @@ def _nominee(profile: Profile, number: int, plan: Plan, project: Project, conten
     nominee = {
         "number": str(number), "name": profile.name, "kind": plan.kinds[profile.kind].label,
         "unit": unit_name, "unit_upper": upper(unit_name), "field": plan.fields[profile.field].label,
-        "position_unit": _position_unit(profile, unit_name, is_person(profile, project)),
+        "position_unit": _position_unit(profile, unit_name, is_person(profile, project), blank),
         "summary": typographic_quotes(profile.summary or profile.achievements[0]),
         "achievements": [typographic_quotes(f"- {item}") for item in profile.achievements],
         "criteria": [f"- {plan.criteria[item].text}." for item in profile.criteria if item in plan.criteria],

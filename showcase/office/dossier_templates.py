@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import math
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -28,7 +29,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 
 from showcase.common.diagnostics import catalog
 from showcase.office.dossier import COLLECTIVE, INDIVIDUAL, LIST, MINUTES, SUBMISSION
@@ -48,6 +49,11 @@ _AFTER_BORDERS = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wo
                   "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
                   "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 CENTER, JUSTIFY, LEFT_ALIGN = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
+
+
+def _whole_twips(mm: float) -> Twips:
+    """Word keeps margins in twips: rounded up, so that 15 mm stays at least 15 mm (850 twips would be 14.99)."""
+    return Twips(math.ceil(mm * 1440 / 25.4))
 
 
 def tags(text: str, fixed: dict | None = None, **names: str) -> str:
@@ -97,8 +103,8 @@ class Builder:
     def _page(self) -> None:
         section = self.document.sections[0]
         section.page_width, section.page_height = Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT)
-        section.top_margin, section.bottom_margin = Mm(TOP), Mm(BOTTOM)
-        section.left_margin, section.right_margin = Mm(LEFT), Mm(RIGHT)
+        section.top_margin, section.bottom_margin = _whole_twips(TOP), _whole_twips(BOTTOM)
+        section.left_margin, section.right_margin = _whole_twips(LEFT), _whole_twips(RIGHT)
         section.header_distance, section.footer_distance = Mm(HEADER), Mm(HEADER)
 
     def _styles(self) -> None:
