@@ -26,6 +26,9 @@ SYSTEM_PACKAGES = {
     "java": ["default-jre-headless"],
     "npm": ["nodejs", "npm"],
     "pdftotext": ["poppler-utils"],
+    # The nomination dossier's Word files, converted to PDF to be read back; Liberation Serif has the
+    # metrics of Times New Roman, so pages break as in Word.
+    "soffice": ["libreoffice-writer-nogui", "fonts-liberation2"],
 }
 
 
@@ -54,7 +57,7 @@ def ensure_venv(requirements: str) -> None:
 
 def ensure_system_tools(tools: tuple[str, ...] = tuple(SYSTEM_PACKAGES)) -> None:
     """Node for the editors' form (Decap CMS, self-hosted from npm); for the tests also Chromium, Java and
-    Poppler (browser, accessibility, HTML-validator and printed-yearbook checks)."""
+    Poppler (browser, accessibility, HTML-validator and printed-yearbook checks), LibreOffice (the Word dossier)."""
     missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
         packages = [package for tool in missing for package in SYSTEM_PACKAGES[tool]]

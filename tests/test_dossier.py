@@ -458,3 +458,14 @@ def test_the_preview_links_each_milestone_page_to_its_dossier(tmp_path, built_si
         text = _all_text(folder)
         assert DOSSIER_URL not in text and "Tải hồ sơ đề nghị khen thưởng" not in text
         assert not list(folder.rglob("*.docx")) and not list(folder.rglob("*.zip"))
+
+
+def test_the_guides_private_file_example_is_a_valid_private_file(tmp_path, project):
+    from showcase.commands.guide import private_example
+    from showcase.source.private import read_private_folder
+
+    (tmp_path / "nguyen-van-a.yaml").write_text(private_example() + "\n", encoding="utf-8")
+    records, diagnostics = read_private_folder(tmp_path, project)
+    assert diagnostics == [] and len(records) == 1 and records[0].names == "nguyen-van-a"
+    assert set(records[0].values) == {"birth_date", "gender", "hometown", "residence", "positions", "qualifications",
+                                      "honours", "duties"}

@@ -38,11 +38,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="tạo lại các tệp mẫu Word (layouts/dossier/) từ chương trình; mất các sửa đổi đã làm trong Word")
     parser.add_argument("--check", action="store_true", help="với --make-templates: chỉ kiểm tra các tệp mẫu đã khớp chưa")
     parser.add_argument("--out", type=Path, help="thư mục kết quả (mặc định ho-so-de-nghi-<mã mốc hoặc năm>/)")
-    parser.add_argument("--private", type=Path, metavar="DIR",
+    parser.add_argument("--private", type=Path, metavar="THƯ_MỤC",
                         help="thư mục dữ liệu riêng (lý lịch cho báo cáo thành tích cá nhân), ngoài content/, "
                              "ví dụ du-lieu-rieng")
-    parser.add_argument("--date", help="ngày ký ghi trên các văn bản, dạng 2025-02-05 (mặc định để trống cho văn thư điền)")
-    parser.add_argument("--templates", type=Path, default=TEMPLATES_DIR,
+    parser.add_argument("--date", metavar="NGÀY", help="ngày ký ghi trên các văn bản, dạng 2025-02-05 (mặc định để trống cho văn thư điền)")
+    parser.add_argument("--templates", type=Path, default=TEMPLATES_DIR, metavar="THƯ_MỤC",
                         help="thư mục các tệp mẫu Word (mặc định layouts/dossier/)")
 
 
