@@ -469,3 +469,17 @@ def test_the_guides_private_file_example_is_a_valid_private_file(tmp_path, proje
     assert diagnostics == [] and len(records) == 1 and records[0].names == "nguyen-van-a"
     assert set(records[0].values) == {"birth_date", "gender", "hometown", "residence", "positions", "qualifications",
                                       "honours", "duties"}
+
+
+def test_names_with_xml_characters_and_decomposed_letters_come_out_as_written(tmp_path):
+    import unicodedata as ud
+
+    root = copy_project(tmp_path / "site")
+    collective = root / "content" / "ho-so" / "2022" / "to-mot-cua-van-phong-so.md"
+    text = collective.read_text(encoding="utf-8").replace("name: Tổ Một cửa – Văn phòng Sở", 'name: "Tổ Một cửa & Tiếp dân – Văn phòng Sở"')
+    collective.write_bytes(ud.normalize("NFD", text).encode("utf-8"))  # as a Mac's editor may save it
+    out = tmp_path / "ho-so"
+    result = run_cli("dossier", "--content", str(root / "content"), "--milestone", MILESTONE, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    report = text_of(docx.Document(str(next(out.glob("04-*-to-mot-cua-van-phong-so.docx")))))
+    assert "Tên tập thể đề nghị: Tổ Một cửa & Tiếp dân – Văn phòng Sở" in report and ud.is_normalized("NFC", report)
