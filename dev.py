@@ -27,6 +27,9 @@ SYSTEM_PACKAGES = {
     "java": ["default-jre-headless"],
     "npm": ["nodejs", "npm"],
     "pdftotext": ["poppler-utils"],
+    # The nomination dossier's Word files, converted to PDF to be read back; Liberation Serif has the
+    # metrics of Times New Roman, so pages break as in Word.
+    "soffice": ["libreoffice-writer-nogui", "fonts-liberation2"],
 }
 
 
@@ -55,8 +58,8 @@ def ensure_venv(requirements: str) -> None:
 
 def ensure_system_tools(tools: tuple[str, ...] = tuple(SYSTEM_PACKAGES)) -> None:
     """Node for the editors' form (Decap CMS, self-hosted from npm); for the tests also Chromium, Java,
-    Poppler (browser, accessibility, HTML-validator and printed-yearbook checks) and faketime (a build with
-    the clock moved on must give the same bytes)."""
+    Poppler (browser, accessibility, HTML-validator and printed-yearbook checks), faketime (a build with
+    the clock moved on must give the same bytes) and LibreOffice (the Word dossier read back as PDF)."""
     missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
         packages = [package for tool in missing for package in SYSTEM_PACKAGES[tool]]

@@ -26,7 +26,7 @@ ARGPARSE_ENGLISH = re.compile(
     r"usage:|options:|positional arguments|show this help|error:|invalid choice|invalid \w+ value|expected one argument"
     r"|the following arguments|unrecognized arguments|argument --|choose from"
     r"|--([a-z-]+) (?i:\1)\b")  # `--out OUT`: argparse names a value after its option, in capitals
-COMMANDS = ["build", "check", "schema", "report", "yearbook", "serve", "guide", "new"]
+COMMANDS = ["build", "check", "schema", "report", "yearbook", "dossier", "serve", "guide", "new"]
 
 
 @pytest.mark.parametrize("argv", [["-h"], *([command, "-h"] for command in COMMANDS)])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-COMMANDS = ("build", "check", "schema", "report", "yearbook", "serve", "guide", "new")
+COMMANDS = ("build", "check", "schema", "report", "yearbook", "dossier", "serve", "guide", "new")
 
 
 def command(name: str) -> ModuleType:

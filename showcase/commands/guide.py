@@ -21,6 +21,7 @@ from showcase.common.config import Project
 from showcase.common.diagnostics import Diagnostic, catalog, message
 from showcase.source.frontmatter_yaml import front_matter_file
 from showcase.source.photos import max_pixels_text
+from showcase.source.private import DEFAULT_FOLDER, PRIVATE_FIELDS
 from showcase.source.schema import PROFILE_FIELDS, Spec
 
 EXAMPLES_FILE = Path(__file__).parent.parent / "messages" / "guide-examples.yaml"
@@ -210,7 +211,15 @@ def render_guide(project: Project) -> str:
         site=project.site, plans=project.plans, units=list(project.units.values()),
         personal_data=project.personal_data, fields=field_rows(), codes=code_entries(project),
         sample=base_profile(project), generated_from=[TEMPLATE, "data/", "showcase/schema.py", "showcase/messages/"],
+        private_folder=DEFAULT_FOLDER, private_example=private_example(),
     )
+
+
+def private_example() -> str:
+    """A private data file (source/private.py) with every key, its sample value and what it means."""
+    labels = catalog("vi")["dossier"]["private_fields"]
+    return "\n".join(f"{key}: {spec.example}  # {labels[key]}" for key, spec in PRIVATE_FIELDS.items()
+                     if key != "profile") + f"\n# profile: {PRIVATE_FIELDS['profile'].example}  # {labels['profile']}"
 
 
 def write_guide(project: Project, check_only: bool = False) -> tuple[bool, Path]:

@@ -29,6 +29,7 @@ from showcase.site.publish import frame_ancestors
 from showcase.site.search import SearchIndexError, build_index, page_shards, shard_threshold
 from showcase.source.aliases import alias_collisions
 from showcase.source.content import ContentResult
+from showcase.source.private import personal_files_in_content
 from showcase.source.validate import check_collisions
 
 __all__ = ["build", "load_content", "load_model", "quota_warnings", "render_site", "site_model"]
@@ -39,6 +40,7 @@ def load_content(content_dir: Path, project: Project, cache_dir: Path | None | o
     """discover → read → validate every profile (each on its own), then the checks across profiles."""
     result = analyse_all(content_dir, project, cache_dir, jobs)
     result.diagnostics += check_collisions(result.profiles, project) + alias_collisions(result.profiles, project)
+    result.diagnostics += personal_files_in_content(content_dir)  # E050: the office's private data has no place here
     result.diagnostics.sort(key=Diagnostic.sort_key)
     timings.mark("collisions checked")
     return result

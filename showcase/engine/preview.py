@@ -291,8 +291,12 @@ _CATCH_UP = ('<script>(function(){{var built="{generation}";setInterval(function
              '.then(function(now){{if(now!==built)location.reload();}}).catch(function(){{}});}},1000);}})();</script>')
 
 
+DOSSIER_URL = "/__preview/dossier/"  # + "<milestone>.zip": the milestone's nomination dossier, made on request
+
+
 class PreviewApp:
-    """WSGI application serving the output folder, or the error page while the build is broken."""
+    """WSGI application serving the output folder, or the error page while the build is broken; in the
+    preview only, each milestone page links to its nomination dossier, made when the link is followed."""
 
     def __init__(self, preview: Preview):
         self.preview = preview
@@ -318,6 +322,59 @@ class PreviewApp:
             resolved = resolved / "index.html"
         return (resolved, False) if resolved.is_file() else (None, False)
 
+    def milestone_of(self, url_path: str) -> str | None:
+        """The id of the milestone whose page `url_path` is, or None."""
+        from showcase.office.dashboard_pages import DashboardUrls
+
+        project = self.preview.project
+        if project is None:
+            return None
+        page = url_path.removesuffix("index.html")
+        urls = DashboardUrls(project)
+        return next((milestone for plan in project.plans for milestone in plan.milestones if urls.milestone(milestone) == page),
+                    None)
+
+    def with_dossier_link(self, url_path: str, body: bytes) -> bytes:
+        """A milestone page with the link to its dossier under its heading. Never in the published pages:
+        the link exists only as this server's answer."""
+        milestone = self.milestone_of(url_path)
+        if milestone is None:
+            return body
+        text = markupsafe.escape(catalog(self.preview.lang)["dossier"]["preview_link"])
+        link = f'<p class="preview-dossier"><a href="{DOSSIER_URL}{quote(milestone)}.zip" download>{text}</a></p>'
+        return body.replace(b"</h1>", b"</h1>" + link.encode("utf-8"), 1)
+
+    def dossier(self, name: str) -> tuple[int, bytes, str, list]:
+        """(status, body, content type, headers) of the dossier `name` ("<milestone>.zip"): the documents of
+        `build.py dossier` for the content as it is now, without any private folder (blank background lines)."""
+        import datetime
+
+        from showcase.common.clock import reference_date
+        from showcase.office.dossier_docx import DossierTemplateError, make_dossier_files
+
+        project, milestone = self.preview.project, name.removesuffix(".zip")
+        if project is None or not name.endswith(".zip") or not any(milestone in plan.milestones for plan in project.plans):
+            return 404, _FALLBACK_404.format(home=self.preview.prefix).encode("utf-8"), "text/html; charset=utf-8", []
+        words = catalog(self.preview.lang)
+        try:
+            result = pipeline.load_content(self.preview.content_dir, project)
+            if result.errors:
+                return 500, self.error_page(), "text/html; charset=utf-8", []
+            today = reference_date(os.environ, datetime.date.today())
+            dossier, files = make_dossier_files(result.profiles, project, self.preview.content_dir, milestone,
+                                                project.layouts_dir / "dossier", today)
+            if not files:
+                problem = words["cli"]["dossier_empty"].format(key=milestone)
+            else:
+                archive = f"{dossier.folder}.zip"
+                return 200, files[archive], "application/zip", [("Content-Disposition", f'attachment; filename="{archive}"')]
+        except DossierTemplateError as error:
+            problem = words["cli"][error.key].format(**error.args_)
+        page = (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{markupsafe.escape(words["dossier"]["preview_failed"])}'
+                f'</title></head><body><h1>{markupsafe.escape(words["dossier"]["preview_failed"])}</h1><p>{markupsafe.escape(problem)}</p>'
+                f'<p><a href="{self.preview.prefix}">{self.preview.prefix}</a></p></body></html>')
+        return 500, page.encode("utf-8"), "text/html; charset=utf-8", []
+
     def error_page(self) -> bytes:
         state = self.preview.current()
         html = self.templates.get_template("preview-error.html").render(
@@ -326,8 +383,12 @@ class PreviewApp:
         return html.encode("utf-8")
 
     def __call__(self, environ, start_response):
+        url_path = ""
+
         def respond(status: int, body: bytes, content_type: str = "text/html; charset=utf-8", extra=()):
             if content_type.startswith("text/html"):
+                if status == 200:
+                    body = self.with_dossier_link(url_path, body)
                 script = _CATCH_UP.format(generation=self.preview.generation).encode() + self.live_script
                 body = body.replace(b"</head>", script + b"</head>", 1)
             headers = [("Content-Type", content_type), ("Cache-Control", "no-store"), *extra]
@@ -340,6 +401,9 @@ class PreviewApp:
             url_path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
             if url_path == BUILD_URL:
                 return respond(200, str(self.preview.generation).encode(), "text/plain; charset=utf-8")
+            if url_path.startswith(DOSSIER_URL):
+                status, body, content_type, extra = self.dossier(url_path[len(DOSSIER_URL):])
+                return respond(status, body, content_type, extra)
             target, needs_slash = self.resolve(url_path)
             if needs_slash:
                 return respond(301, b"", extra=[("Location", quote(url_path + "/"))])
