@@ -29,6 +29,8 @@ DEFAULT_LOCAL_PORT = 8081
 # the WebAssembly of its image encoder, and the licence notice. The other bundle in dist/ (`cms.js`) and
 # the source maps are for other ways of loading Decap.
 _DECAP_FILES = ("decap-cms.js", "*.decap-cms.js", "*.wasm", "decap-cms.js.LICENSE.txt")
+# The parts of the message catalog the form's scripts word diagnostics from (messages.js).
+FORM_CATALOG_SECTIONS = ("codes", "fragments", "types", "sources", "words")
 _SCRIPT_TEMPLATES = ("messages.js", "cms.js", "cms.css")
 
 
@@ -308,7 +310,9 @@ def cms_files(project: Project, environment, asset_urls: dict[str, str]) -> tupl
     files[folder + "config.yml"] = config_yaml(project)
     files[folder + "rules.json"] = json.dumps(rules(project), ensure_ascii=False, sort_keys=True).encode("utf-8")
     # The catalog check's diagnostics are worded from, for messages.js: the form says what check says.
-    files[folder + "messages.json"] = json.dumps(catalog("vi"), ensure_ascii=False, sort_keys=True).encode("utf-8")
+    words = catalog("vi")
+    form_words = {section: words[section] for section in FORM_CATALOG_SECTIONS}
+    files[folder + "messages.json"] = json.dumps(form_words, ensure_ascii=False, sort_keys=True).encode("utf-8")
     page = environment.get_template("cms/index.html").render(
         site=project.site, stylesheet=asset_urls.get("css/site.css", ""), icon=asset_urls.get("favicon.svg", ""),
         decap_version=decap_version())
