@@ -4,8 +4,9 @@ Input: the project (schema, plans, units, personal-data rules, `cms` settings of
 the Decap bundle installed from npm. Output: the files of the CMS folder (path → bytes) and diagnostics.
 The form's fields are made from `schema.PROFILE_FIELDS`, the same declaration the validator walks, and
 every select's options from the same data `check` accepts, so the form cannot offer what `check` refuses.
-What Decap cannot express per field (a photo needs its description; a kind that needs a consent record)
-is in `rules.json`, read by the form's own script (`layouts/cms/cms.js`) before a save.
+What Decap cannot express per field is checked by `layouts/cms/rules.js`, a port of the validator's rules
+with their data in `rules.json` (site/form_rules.py) and their words in `messages.json` (the catalog), next
+to each field as the editor types, in the preview, and before a save or a publication (`layouts/cms/cms.js`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import yaml
 
 from showcase.common.config import PROJECT_ROOT, Project
 from showcase.common.diagnostics import Diagnostic, catalog
-from showcase.source.schema import _DATE_PATTERN, _SLUG_PATTERN, PROFILE_FIELDS, Spec, allowed_ids
+from showcase.site.form_rules import form_rules
+from showcase.source.schema import PROFILE_FIELDS, Spec, allowed_ids
 
 DECAP_PACKAGE = Path("node_modules") / "decap-cms"
 COLLECTION = "ho-so"
@@ -31,7 +33,7 @@ DEFAULT_LOCAL_PORT = 8081
 _DECAP_FILES = ("decap-cms.js", "*.decap-cms.js", "*.wasm", "decap-cms.js.LICENSE.txt")
 # The parts of the message catalog the form's scripts word diagnostics from (messages.js).
 FORM_CATALOG_SECTIONS = ("codes", "fragments", "types", "sources", "words")
-_SCRIPT_TEMPLATES = ("messages.js", "cms.js", "cms.css")
+_SCRIPT_TEMPLATES = ("manual-init.js", "messages.js", "rules.js", "cms.js", "cms.css")
 
 
 def cms_folder(project: Project) -> str:
@@ -148,18 +150,17 @@ def form_field(name: str, spec: Spec, project: Project) -> dict:
     if spec.type == "string":
         field["widget"] = "string"
     elif spec.type == "slug":
-        field.update(widget="string", pattern=[_SLUG_PATTERN, "chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang"])
+        field["widget"] = "string"  # its form is checked by rules.js (E025), in check's words
     elif spec.type == "path":
         field.update(widget="image", choose_url=False)
     elif spec.type == "integer":
-        years = [year for plan in project.plans for year in range(plan.start, plan.end + 1)]
-        field.update(widget="number", value_type="int", min=min(years), max=max(years), step=1)
+        # No min/max: Decap would refuse a year outside the plans in its own words; rules.js says E014.
+        field.update(widget="number", value_type="int", step=1)
     elif spec.type == "boolean":
         field["widget"] = "boolean"
     elif spec.type == "date":
         # Stored as YYYY-MM-DD (written unquoted, read as a date); shown the Vietnamese way.
-        field.update(widget="datetime", format="YYYY-MM-DD", date_format="DD/MM/YYYY", time_format=False, picker_utc=True,
-                     pattern=[_DATE_PATTERN, "ngày theo dạng năm-tháng-ngày"])
+        field.update(widget="datetime", format="YYYY-MM-DD", date_format="DD/MM/YYYY", time_format=False, picker_utc=True)
     elif spec.type == "id":
         field.update(widget="select", options=select_options(project, spec.source))
         if spec.many:
@@ -187,8 +188,8 @@ def form_field(name: str, spec: Spec, project: Project) -> dict:
 
 def form_fields(project: Project) -> list[dict]:
     """The profile form: every front-matter key the validator accepts, in the schema's order, then the body.
-    A consent record is required only for some kinds, so its parts are checked by rules.json, not here:
-    Decap validates the required parts of an optional object even when the object is left empty."""
+    A consent record is required only for some kinds, so its parts are checked by rules.js (E011, E028), not
+    here: Decap validates the required parts of an optional object even when the object is left empty."""
     fields = [form_field(name, spec, project) for name, spec in PROFILE_FIELDS.items()]
     for field in fields:
         if field["name"] == "consent":
@@ -202,28 +203,18 @@ def form_fields(project: Project) -> list[dict]:
     return fields
 
 
-# What the form says when a save is refused by a rule of rules.json (Decap shows it after "Không thể giữ lại mục:").
-RULE_MESSAGES = {
-    "photo_alt": "Có {photo} thì phải điền {photo_alt} (mô tả ảnh cho người khiếm thị, E026).",
-    "consent_needed": "Hồ sơ {kind} phải có {consent}: điền {parts} (E028).",
-    "consent_incomplete": "{consent} chưa đủ: điền {parts}, hoặc xóa hết các ô của mục này.",
-}
-
-
 def rules(project: Project) -> dict:
-    """What the form's script checks before a save, and the names its preview shows, from the same data
-    the validator reads."""
-    consent = PROFILE_FIELDS["consent"]
+    """rules.json: what rules.js checks a profile with (form_rules, from the same data the validator reads),
+    and the names the preview shows for the ids."""
     plans = project.plans
     return {
-        "requires_consent": list(project.personal_data.requires_consent),
-        "consent_parts": {name: spec.label for name, spec in consent.fields.items() if spec.required},
-        "labels": {name: spec.label for name, spec in PROFILE_FIELDS.items()},
-        "messages": RULE_MESSAGES,
-        "kinds": {item.id: item.label for plan in plans for item in plan.kinds.values()},
-        "fields": {item.id: item.label for plan in plans for item in plan.fields.values()},
-        "stages": {item.id: item.label for plan in plans for item in plan.stages.values()},
-        "units": {unit.id: unit.name for unit in project.units.values()},
+        **form_rules(project),
+        "labels": {
+            "kinds": {item.id: item.label for plan in plans for item in plan.kinds.values()},
+            "fields": {item.id: item.label for plan in plans for item in plan.fields.values()},
+            "stages": {item.id: item.label for plan in plans for item in plan.stages.values()},
+            "units": {unit.id: unit.name for unit in project.units.values()},
+        },
     }
 
 
@@ -308,7 +299,7 @@ def cms_files(project: Project, environment, asset_urls: dict[str, str]) -> tupl
     for name in _SCRIPT_TEMPLATES:
         files[folder + name] = (project.layouts_dir / "cms" / name).read_bytes()
     files[folder + "config.yml"] = config_yaml(project)
-    files[folder + "rules.json"] = json.dumps(rules(project), ensure_ascii=False, sort_keys=True).encode("utf-8")
+    files[folder + "rules.json"] = json.dumps(rules(project), ensure_ascii=False).encode("utf-8")
     # The catalog check's diagnostics are worded from, for messages.js: the form says what check says.
     words = catalog("vi")
     form_words = {section: words[section] for section in FORM_CATALOG_SECTIONS}
