@@ -284,3 +284,8 @@ def search_page(browser, site_server):
     yield page
     context.close()
     assert errors == []
+
+
+# The editors' form against decap-server on a copy of the repository (defined in test_cms.py), for the other
+# form tests too; imported last, since test_cms.py imports this module's helpers.
+from .test_cms import cms, cms_origin, decap_server, repository  # noqa: E402, F401

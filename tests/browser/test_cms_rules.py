@@ -13,7 +13,7 @@ from showcase.common.diagnostics import message
 from showcase.source.reader import read_profile
 from showcase.source.validate import validate_profile
 
-from .test_cms import cms, cms_origin, decap_server, labelled, publish_now, repository, screenshot  # noqa: F401
+from .test_cms import labelled, publish_now, screenshot
 
 COLLECTIVE = "2021/chi-bo-phong-quan-ly-nha-va-thi-truong-bat-dong-san.md"
 
