@@ -82,10 +82,11 @@
   }
 
   // Decap's Vietnamese phrases that read wrong here: its "＋" is a box in fonts without the full-width plus
-  // sign, "View as" is English, and a new entry that has not been saved is not "changes saved".
+  // sign, "View as" is English, a new entry that has not been saved is not "changes saved", and the
+  // workflow's status is "Trạng thái" (Decap's is cut short to "Trạng").
   var CORRECTED_PHRASES = {
     collection: { collectionTop: { newButton: 'Thêm %{collectionLabel}', viewAs: 'Xem dạng' } },
-    editor: { editorToolbar: { changesSaved: 'Không có thay đổi nào chưa lưu' } },
+    editor: { editorToolbar: { changesSaved: 'Không có thay đổi nào chưa lưu', status: 'Trạng thái: %{status}' } },
   };
 
   function corrected(phrases, changes) {
