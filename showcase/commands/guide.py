@@ -166,12 +166,39 @@ def _diagnose(files: dict[str, bytes], project: Project) -> list[Diagnostic]:
         return pipeline.load_content(content, project, cache_dir=None, jobs=1).diagnostics
 
 
+def diagnose_data(code: str, which: str, project: Project) -> list[Diagnostic]:
+    """What the loader says about the project's data with `which` (wrong/right) example of a data file's code in
+    place of the lines it shows (an example's `right` is lines of the real file, its `wrong` the same lines broken)."""
+    import shutil
+
+    from showcase.common.config import ConfigError, load_project
+
+    entry = examples()["codes"][code]
+    with tempfile.TemporaryDirectory(prefix="showcase-guide-") as folder:
+        root = Path(folder)
+        shutil.copytree(project.root / "data", root / "data")
+        target = root / entry["file"]
+        text = target.read_text(encoding="utf-8")
+        if entry["right"] not in text:
+            raise ValueError(f"{code}: the right example is not lines of {entry['file']}")
+        target.write_text(text.replace(entry["right"], entry[which], 1), encoding="utf-8")
+        try:
+            load_project(root)
+        except ConfigError as error:
+            return error.diagnostics
+        return []
+
+
 def example_fix(code: str, project: Project, lang: str = "vi") -> str:
     """The fix an editor is shown for the code's wrong example, with its real values filled in (a field's
     name, the ids allowed, an example to copy), rather than the catalog's template with blanks. Codes
     that cannot be shown as a file take their values from `args` in guide-examples.yaml."""
     entry = examples()["codes"].get(code, {})
-    if entry.get("where", "none") != "none":
+    if entry.get("where") == "data":
+        found = [item for item in diagnose_data(code, "wrong", project) if item.code == code]
+        if found:
+            return message(found[0], lang)[1]
+    elif entry.get("where", "none") != "none":
         found = [item for item in _diagnose(compose(code, "wrong", project), project) if item.code == code]
         if found:
             return message(found[0], lang)[1]
@@ -245,11 +272,11 @@ def add_arguments(parser) -> None:
 def main(args) -> int:
     import sys
 
-    from showcase.commands.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, project_of, say
+    from showcase.commands.cli import EXIT_CONTENT, EXIT_OK, project_of, say
 
     project = project_of(args)
-    if project is None:
-        return EXIT_USAGE
+    if isinstance(project, int):
+        return project
     current, path = write_guide(project, check_only=args.check)
     if not current:
         print(say("guide_stale", path=path), file=sys.stderr)

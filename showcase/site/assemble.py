@@ -96,7 +96,7 @@ def site_files(model: SiteModel, result: ContentResult, project: Project, includ
         made["index.html"] = model.environment.get_template("redirect.html").render(
             target=project.site.prefix, site=project.site).encode("utf-8")
     made[publish.REDIRECTS_FILE] = publish.redirects_file(result.profiles, project, include_drafts)
-    ancestors, _ = publish.frame_ancestors(project)
+    ancestors = publish.frame_ancestors(project)
     made[publish.HEADERS_FILE] = publish.headers_file([*paths, *made], project, ancestors, preview, cms_folder(project),
                                                       connect_sources(project))
     return made
