@@ -97,6 +97,7 @@ class Plan:
     quota_per_unit_per_year: int
     quota_text: str
     milestones: dict[str, Milestone]
+    file: str = ""  # data/plans/<name>.yaml, as the diagnostics name it
 
     @property
     def criteria(self) -> dict[str, Criterion]:
@@ -301,7 +302,7 @@ def _load_plan(path: Path, root: Path) -> tuple[Plan | None, _DataFile]:
         kinds=kinds, fields=fields, general_criteria=criteria(general.get("criteria"), None, general_source),
         priority=general.get("priority") or "", stages=stages,
         quota_per_unit_per_year=quota["per_unit_per_year"], quota_text=quota.get("text") or "",
-        milestones=milestones,
+        milestones=milestones, file=reader.label,
     )
     return plan, reader
 
@@ -329,7 +330,7 @@ _SITE_ATTRIBUTES = ("department", "province", "base_url", "section_path", "title
 
 def is_base_url(url: str) -> bool:
     """What `base_url` (data/site.yaml, or `--base-url`) must be: an absolute http(s) address with a host."""
-    return bool(data_schema.BASE_URL.match(url))
+    return bool(data_schema.BASE_URL.fullmatch(url))
 
 
 def plans_context(plans: list[Plan]) -> dict[str, dict[str, str]]:

@@ -106,7 +106,7 @@ UNIT = _object("Đơn vị", "", {
 }, order=("from", "until"))
 
 UNITS = DataFile("units", _object("Đơn vị", "", {
-    "units": _list("Các phòng, đơn vị", "Theo thứ tự hiển thị trên trang. Hồ sơ của năm mà đơn vị chưa hoặc không còn "
+    "units": _list("Phòng, đơn vị", "Theo thứ tự hiển thị trên trang. Hồ sơ của năm mà đơn vị chưa hoặc không còn "
                    "hoạt động bị báo lỗi.", UNIT, required=True, noun="unit", nonempty=True),
 }))
 
@@ -255,7 +255,7 @@ def frame_source_problems(sources: list) -> list[tuple[int, dict]]:
     found = []
     texts = [item for item in sources if isinstance(item, str)]
     for index, item in enumerate(sources):
-        if isinstance(item, str) and item.strip() not in FRAME_KEYWORDS and not FRAME_ORIGIN.match(item.strip()):
+        if isinstance(item, str) and item.strip() not in FRAME_KEYWORDS and not FRAME_ORIGIN.fullmatch(item.strip()):
             found.append((index, fragment("cfg.url.frame")))
         elif isinstance(item, str) and item.strip() == "'none'" and len(texts) > 1:
             found.append((index, fragment("cfg.url.frame_none")))
@@ -454,14 +454,14 @@ class FileChecker:
                 self.report("C019", located, subject=owner.subject(path), how=self.fill(spec, path))
                 return None
             return value
-        if spec.slug and not SLUG.match(value):
+        if spec.slug and not SLUG.fullmatch(value):
             self.report("C009", located, subject=owner.subject(path), value=value, example=spec.example)
             return None
         if spec.choices and value not in dict(spec.choices):
             self.report("C011", located, subject=owner.subject(path), value=value,
                         allowed=", ".join(f"`{choice}`" for choice, _label in spec.choices))
             return None
-        if spec.check == "base_url" and not BASE_URL.match(value):
+        if spec.check == "base_url" and not BASE_URL.fullmatch(value):
             self.report("C018", located, subject=owner.subject(path), value=value, problem=fragment("cfg.url.base"),
                         fix=fragment("cfg.url.base_fix", key=path[-1]))
             return None
@@ -528,7 +528,7 @@ class FileChecker:
         entries = item.value if isinstance(item.value, dict) else {}
         id_entry = entries.get("id")
         item_id = id_entry.value.value if id_entry is not None and isinstance(id_entry.value.value, str) else ""
-        words = fragment("cfg.owner.item", noun=noun, id=item_id) if SLUG.match(item_id) else by_place
+        words = fragment("cfg.owner.item", noun=noun, id=item_id) if SLUG.fullmatch(item_id) else by_place
         value = self.walk(spec.items, item, Owner(words, by_place), [])
         if isinstance(value, dict) and isinstance(value.get("id"), str):
             self.ids.setdefault(spec.noun, []).append((value["id"], id_entry.value, by_place))
