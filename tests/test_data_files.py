@@ -167,3 +167,11 @@ def test_serve_shows_a_broken_data_file_in_the_browser_and_recovers(tmp_path):
     assert sorted(path.relative_to(tmp_path / "public") for path in (tmp_path / "public").rglob("*")) == before
     assert (root / "data" / "units.yaml").read_bytes() == good
     assert preview.rebuild().ok
+
+
+@pytest.mark.parametrize("argv", [["report"], ["schema"], ["guide", "--check"], ["yearbook", "--year", "2023", "--pdf", "k.pdf"]])
+def test_every_command_that_reads_the_data_reports_a_broken_file_the_same_way(runnable, argv):
+    shutil.copyfile(DATA_FIXTURES / "units/until-before-from.yaml", runnable / "data/units.yaml")
+    result = run_in(runnable, *argv)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "data/units.yaml:35:12: lỗi[C014]" in result.stderr, result.stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -343,3 +344,28 @@ def test_usage_names_published_profiles_only(usage):
                                "consent", "count"} for record in form_usage["profiles"])
     counted = sum(record.get("count", 0) for record in form_usage["profiles"])
     assert counted == len(hidden)
+
+
+# --- the guide's section for the office ----------------------------------------------------------------------------
+
+
+def test_the_guide_shows_the_office_forms_with_screenshots_the_browser_test_takes():
+    guide = (ROOT / "docs" / "huong-dan-bien-tap.md").read_text(encoding="utf-8")
+    section = guide.split("\n## 9. Dữ liệu của Văn phòng", 1)[1]
+    for heading in ("### Thêm một đơn vị", "### Ngừng một đơn vị", "### Bắt đầu kế hoạch giai đoạn mới"):
+        assert heading in section
+    taken = set(re.findall(r'screenshot\(page, "(du-lieu-[a-z-]+)"\)',
+                           (ROOT / "tests" / "browser" / "test_data_forms.py").read_text(encoding="utf-8")))
+    taken |= set(re.findall(r'"(du-lieu-[a-z-]+)"\)\n', (ROOT / "tests" / "browser" / "test_data_forms.py").read_text(
+        encoding="utf-8")))
+    shown = set(re.findall(r"\(anh/(du-lieu-[a-z-]+)\.png\)", section))
+    assert len(shown) >= 5 and shown == taken
+    for name in shown:
+        image = (ROOT / "docs" / "anh" / f"{name}.png").read_bytes()
+        assert image.startswith(b"\x89PNG") and int.from_bytes(image[16:20], "big") == 1280
+    # Every setting left out of the forms is named there with the reason.
+    for spec in data_schema.FILES.values():
+        for key, child in spec.root.fields.items():
+            hidden = [f"{key}.{name}" for name, grand in child.fields.items() if not grand.form] if child.form else [key]
+            for name in hidden:
+                assert f"- `{name}`: " in section, name

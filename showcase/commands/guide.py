@@ -225,6 +225,33 @@ def _cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ").strip()
 
 
+def office_forms() -> list[dict]:
+    """The office's data forms as the guide lists them: each file's keys shown in the form (label, hint) and
+    those left out of it (dotted keys; the guide says why for each), from the declarations the form is made of."""
+    from showcase.common import data_schema
+    from showcase.site.cms_data import OFFICE_FILES, PLAN_FOLDER
+
+    def walk(spec, path):
+        for key, child in spec.fields.items():
+            name = f"{path}{key}"
+            if not child.form:
+                yield "hidden", name, child
+            elif child.type == "object":  # its keys are the form's fields
+                yield from walk(child, f"{name}.")
+            else:
+                yield "shown", name, child
+
+    forms = [(label, path, data_schema.FILES[kind]) for kind, path, label in OFFICE_FILES.values()]
+    forms.append(("Kế hoạch", f"{PLAN_FOLDER}/<mã>.yaml", data_schema.PLAN))
+    result = []
+    for title, path, spec in forms:
+        keys = list(walk(spec.root, ""))
+        result.append({"title": title, "file": path,
+                       "shown": [(name, child.label, child.help) for kind, name, child in keys if kind == "shown"],
+                       "hidden": [name for kind, name, _child in keys if kind == "hidden"]})
+    return result
+
+
 def render_guide(project: Project) -> str:
     import jinja2  # here: reading this module for the command line must stay quick
 
@@ -237,7 +264,8 @@ def render_guide(project: Project) -> str:
     return template.render(
         site=project.site, plans=project.plans, units=list(project.units.values()),
         personal_data=project.personal_data, fields=field_rows(), codes=code_entries(project),
-        sample=base_profile(project), generated_from=[TEMPLATE, "data/", "showcase/schema.py", "showcase/messages/"],
+        sample=base_profile(project), office=office_forms(),
+        generated_from=[TEMPLATE, "data/", "showcase/schema.py", "showcase/common/data_schema.py", "showcase/messages/"],
         private_folder=DEFAULT_FOLDER, private_example=private_example(),
     )
 

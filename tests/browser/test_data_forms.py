@@ -168,6 +168,22 @@ def test_a_unit_added_from_2026_is_new_lines_only_and_the_next_profile_form_offe
     assert errors == []
 
 
+def test_retiring_a_unit_is_one_new_line_and_its_profiles_stay_valid(cms, data_kept):
+    page, errors = cms
+    path = data_kept / "data" / "units.yaml"
+    before = path.read_text(encoding="utf-8")
+    open_office_form(page, "Đơn vị")
+    expand(page, "thanh-tra — Thanh tra Sở")
+    visible(labelled(page, "Hoạt động đến năm")).fill("2025")
+    screenshot(page, "du-lieu-ngung-don-vi")
+    saved(page)
+    assert changes(before, path.read_text(encoding="utf-8")) == ([], ["    until: 2025"])
+    assert check_errors(data_kept) == []
+    assert load_project(data_kept).units["thanh-tra"].active_in(2025) is True
+    assert load_project(data_kept).units["thanh-tra"].active_in(2026) is False
+    assert errors == []
+
+
 def published_with(root: Path, **wanted) -> list[tuple[str, int]]:
     """(name, year) of the copy's published profiles whose front matter has these values."""
     found = []
