@@ -252,6 +252,10 @@ def _unit_renamed(data):
     next(unit for unit in data["units"] if unit["id"] == "quan-ly-nha")["id"] = "quan-ly-nha-o"
 
 
+def _unit_deleted(data):
+    data["units"] = [unit for unit in data["units"] if unit["id"] != "thanh-tra"]
+
+
 def _unit_closed(data):
     next(unit for unit in data["units"] if unit["id"] == "quan-ly-nha")["until"] = 2022
 
@@ -285,7 +289,7 @@ def _consent_for_groups(data):
     data["requires_consent"] = ["ca-nhan", "tap-the"]
 
 
-BREAKING = [("data/units.yaml", _unit_renamed), ("data/units.yaml", _unit_closed),
+BREAKING = [("data/units.yaml", _unit_renamed), ("data/units.yaml", _unit_deleted), ("data/units.yaml", _unit_closed),
             ("data/plans/2021-2025.yaml", _cover_shortened), ("data/plans/2021-2025.yaml", _period_shortened),
             ("data/plans/2021-2025.yaml", _criterion_dropped), ("data/plans/2021-2025.yaml", _kind_narrowed),
             ("data/personal-data.yaml", _scope_dropped), ("data/personal-data.yaml", _consent_for_groups)]
