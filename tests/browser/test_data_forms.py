@@ -19,9 +19,7 @@ from showcase.common.diagnostics import message
 from showcase.engine import pipeline
 from showcase.site.cms import select_options
 
-from .test_cms import choose, cms, cms_origin, decap_server, labelled, new_entry, publish_now, repository, screenshot
-
-__all__ = ["cms", "cms_origin", "decap_server", "repository"]  # the fixtures, for this module's own copy
+from .test_cms import choose, labelled, new_entry, publish_now, screenshot
 
 DATA_FILES = ("data/units.yaml", "data/site.yaml", "data/personal-data.yaml", "data/plans/2021-2025.yaml")
 REFUSED = "Không thể giữ lại mục"
