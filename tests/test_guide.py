@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import FIXTURES, ROOT, run_cli
 
-from showcase.commands.guide import OUTPUT, base_profile, compose, examples, render_guide
+from showcase.commands.guide import OUTPUT, base_profile, compose, diagnose_data, examples, render_guide
 from showcase.common.config import PLAN_LISTS
 from showcase.common.diagnostics import catalog
 from showcase.engine import pipeline
@@ -36,12 +36,13 @@ def test_every_code_has_an_entry_with_examples():
         assert set(catalog(lang)["codes"]) == set(codes), lang
     for code, entry in codes.items():
         assert entry["meaning"].strip() and entry["wrong"].strip() and entry["right"].strip(), code
-        assert entry["where"] in ("front", "body", "file", "none"), code
+        assert entry["where"] in ("front", "body", "file", "data", "none"), code
         assert f"\n### {code} — {catalog('vi')['codes'][code]['title']}\n" in GUIDE.read_text(encoding="utf-8")
     # Most codes can be shown as a file: the exceptions are whole-folder or program conditions.
-    assert set(codes) - set(TESTABLE) <= {"E002", "E027", "E029", "E030", "E040", "E041", "E999", "W004", "C001", "B001", "B002",
-                                        # a private file beside the profiles; the dossier's warnings (not check's)
-                                        "E050", "W006", "W007", "W008", "W009"}
+    assert set(codes) - set(TESTABLE) <= {"E002", "E027", "E029", "E030", "E040", "E041", "E999", "W004", "B001", "B002",
+                                         "C001", "C016", "C017", "C021",
+                                         # a private file beside the profiles; the dossier's warnings (not check's)
+                                         "E050", "W006", "W007", "W008", "W009"}
 
 
 def _check(files: dict[str, bytes], tmp_path, project) -> list:
@@ -54,6 +55,11 @@ def _check(files: dict[str, bytes], tmp_path, project) -> list:
 
 @pytest.mark.parametrize("code", TESTABLE)
 def test_wrong_example_yields_its_code_and_right_example_none(code, tmp_path, project):
+    if examples()["codes"][code]["where"] == "data":  # a data file's lines: the loader reads them, not check
+        found = {item.code for item in diagnose_data(code, "wrong", project)}
+        assert found == {code}, f"{code}: the wrong example must show this problem only, got {sorted(found)}"
+        assert diagnose_data(code, "right", project) == []
+        return
     wrong = _check(compose(code, "wrong", project), tmp_path / "wrong", project)
     found = {item.code for item in wrong}
     assert code in found, (code, [(item.code, item.args) for item in wrong])

@@ -70,7 +70,8 @@ def unsafe_markup(html: str, page_tags: bool = False) -> list[str]:
         # The layouts' own scripts: fingerprinted files of static/, loaded by URL, never written from content.
         html = re.sub(r'<script type="module" src="/[^"]*/assets/js/[^"]+"></script>', "", html)
         # The editors' form (quan-tri/): Decap's bundle and the form's scripts, files beside the page (layouts/cms/).
-        html = re.sub(r'<script src="[a-z-]+\.js"( data-site-stylesheet="/[^"]*/assets/css/[^"]+")?></script>', "", html)
+        html = re.sub(r'<script( type="module")? src="[a-z-]+\.js"( data-site-stylesheet="/[^"]*/assets/css/[^"]+")?></script>',
+                      "", html)
     if re.search(r"<script", html, re.IGNORECASE):
         found.append("<script")
     return found

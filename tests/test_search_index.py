@@ -249,7 +249,7 @@ def test_shard_threshold_setting_is_checked(scratch):
     settings.write_text(settings.read_text(encoding="utf-8").replace("search_shard_min: 10", "search_shard_min: 0"), encoding="utf-8")
     with pytest.raises(ConfigError) as error:
         load_project(scratch)
-    assert [item.code for item in error.value.diagnostics] == ["C001"]
+    assert [item.code for item in error.value.diagnostics] == ["C012"]  # a number below its minimum (data_schema: search_shard_min ≥ 1)
     assert "search_shard_min" in str(error.value)
 
 

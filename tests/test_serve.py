@@ -186,7 +186,7 @@ def test_layout_error_is_shown_on_the_page_not_raised(tmp_path):
     (root / "data" / "units.yaml").write_text("units: [", encoding="utf-8")
     profile_layout.write_text(good, encoding="utf-8")
     state = preview.rebuild()
-    assert not state.ok and state.problems[0].code == "C001"
+    assert not state.ok and state.problems[0].code == "C002" and state.problems[0].line == 1
     status, body = call_wsgi(app, "/guong-nguoi-tot-viec-tot/")
     assert "units.yaml" in body.decode()
     # Assets keep being served while the pages show the error.

@@ -331,5 +331,7 @@
   // Started here (manual-init.js holds Decap back): with the rules read, or, if they cannot be, without them;
   // then every save is refused (the handlers above wait for them), never let through unchecked.
   function start() { CMS.init(); }
-  loaded.then(start, start);
+  // The office's data forms (data-form.js, an ES module) register their file format and checks first.
+  var dataForms = import('./data-form.js').catch(function (error) { console.error(error); });
+  Promise.all([loaded.catch(function () {}), dataForms]).then(start);
 })();

@@ -8,7 +8,6 @@ import sys
 from showcase.commands.cli import (
     EXIT_CONTENT,
     EXIT_OK,
-    EXIT_USAGE,
     content_command_start,
     content_options,
     fail,
@@ -32,8 +31,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     started = content_command_start(args)
-    if started is None:
-        return EXIT_USAGE
+    if isinstance(started, int):
+        if started == EXIT_CONTENT:  # a data file is wrong: nothing built, the published site left as it was
+            print(fill(catalog(args.lang)["words"]["not_built"], {"out": args.out}), file=sys.stderr)
+        return started
     project, today = started
     content, out = args.content.resolve(), args.out.resolve()
     if out in (PROJECT_ROOT, content, *content.parents, *PROJECT_ROOT.parents):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 
-from showcase.commands.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, content_command_start, content_options, print_diagnostics
+from showcase.commands.cli import EXIT_CONTENT, EXIT_OK, content_command_start, content_options, print_diagnostics
 from showcase.common.diagnostics import FORMATTERS, Diagnostic, catalog, fill
 
 HELP = "chỉ kiểm tra hồ sơ, không tạo trang"
@@ -18,9 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    started = content_command_start(args)
-    if started is None:
-        return EXIT_USAGE
+    started = content_command_start(args, args.format)
+    if isinstance(started, int):
+        return started
     project, today = started
     from showcase.engine import pipeline
 

@@ -88,13 +88,15 @@ def print_diagnostics(diagnostics, lang: str, output_format: str = "text", strea
         sys.stdout.write(FORMATTERS[output_format](diagnostics, lang))
 
 
-def project_of(args: argparse.Namespace) -> Project | None:
-    """The project's data, with `--base-url` applied; None (the problems printed) when it has errors."""
+def project_of(args: argparse.Namespace, output_format: str = "text") -> Project | int:
+    """The project's data, with `--base-url` applied; when a data file is wrong, its problems printed (as
+    `check --format` asks) and the exit status of a content error (EXIT_CONTENT): the office's files are
+    content too, and their diagnostics are as good as a profile's."""
     try:
         return load_project(PROJECT_ROOT, base_url=getattr(args, "base_url", None))
     except ConfigError as error:
-        print_diagnostics(error.diagnostics, getattr(args, "lang", "vi"))
-        return None
+        print_diagnostics(error.diagnostics, getattr(args, "lang", "vi"), output_format)
+        return EXIT_CONTENT
 
 
 def content_folder_missing(args: argparse.Namespace) -> bool:
@@ -113,11 +115,14 @@ def reference_day(lang: str) -> date | None:
         return None
 
 
-def content_command_start(args: argparse.Namespace) -> tuple[Project, date] | None:
+def content_command_start(args: argparse.Namespace, output_format: str = "text") -> tuple[Project, date] | int:
     """What every command that reads the content starts from: the project's data, the content folder and
-    the build's day; None, the problem printed, when one of them is wrong (exit EXIT_USAGE)."""
-    project = project_of(args)
-    if project is None or content_folder_missing(args):
-        return None
+    the build's day; the exit status, the problem printed, when one of them is wrong (EXIT_CONTENT for a
+    data file, EXIT_USAGE for the command line's folder or SOURCE_DATE_EPOCH)."""
+    project = project_of(args, output_format)
+    if isinstance(project, int):
+        return project
+    if content_folder_missing(args):
+        return EXIT_USAGE
     today = reference_day(args.lang)
-    return None if today is None else (project, today)
+    return EXIT_USAGE if today is None else (project, today)

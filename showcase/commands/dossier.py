@@ -14,7 +14,6 @@ from pathlib import Path
 from showcase.commands.cli import (
     EXIT_CONTENT,
     EXIT_OK,
-    EXIT_USAGE,
     content_command_start,
     content_options,
     fail,
@@ -79,8 +78,8 @@ def main(args: argparse.Namespace) -> int:
     if args.milestone is None and args.year is None:
         return fail("dossier_which", args.lang)
     started = content_command_start(args)
-    if started is None:
-        return EXIT_USAGE
+    if isinstance(started, int):
+        return started
     project, today = started
     from showcase.common.diagnostics import catalog
     from showcase.engine.writer import spare_dir, write_tree

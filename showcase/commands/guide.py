@@ -166,12 +166,39 @@ def _diagnose(files: dict[str, bytes], project: Project) -> list[Diagnostic]:
         return pipeline.load_content(content, project, cache_dir=None, jobs=1).diagnostics
 
 
+def diagnose_data(code: str, which: str, project: Project) -> list[Diagnostic]:
+    """What the loader says about the project's data with `which` (wrong/right) example of a data file's code in
+    place of the lines it shows (an example's `right` is lines of the real file, its `wrong` the same lines broken)."""
+    import shutil
+
+    from showcase.common.config import ConfigError, load_project
+
+    entry = examples()["codes"][code]
+    with tempfile.TemporaryDirectory(prefix="showcase-guide-") as folder:
+        root = Path(folder)
+        shutil.copytree(project.root / "data", root / "data")
+        target = root / entry["file"]
+        text = target.read_text(encoding="utf-8")
+        if entry["right"] not in text:
+            raise ValueError(f"{code}: the right example is not lines of {entry['file']}")
+        target.write_text(text.replace(entry["right"], entry[which], 1), encoding="utf-8")
+        try:
+            load_project(root)
+        except ConfigError as error:
+            return error.diagnostics
+        return []
+
+
 def example_fix(code: str, project: Project, lang: str = "vi") -> str:
     """The fix an editor is shown for the code's wrong example, with its real values filled in (a field's
     name, the ids allowed, an example to copy), rather than the catalog's template with blanks. Codes
     that cannot be shown as a file take their values from `args` in guide-examples.yaml."""
     entry = examples()["codes"].get(code, {})
-    if entry.get("where", "none") != "none":
+    if entry.get("where") == "data":
+        found = [item for item in diagnose_data(code, "wrong", project) if item.code == code]
+        if found:
+            return message(found[0], lang)[1]
+    elif entry.get("where", "none") != "none":
         found = [item for item in _diagnose(compose(code, "wrong", project), project) if item.code == code]
         if found:
             return message(found[0], lang)[1]
@@ -198,6 +225,33 @@ def _cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ").strip()
 
 
+def office_forms() -> list[dict]:
+    """The office's data forms as the guide lists them: each file's keys shown in the form (label, hint) and
+    those left out of it (dotted keys; the guide says why for each), from the declarations the form is made of."""
+    from showcase.common import data_schema
+    from showcase.site.cms_data import OFFICE_FILES, PLAN_FOLDER
+
+    def walk(spec, path):
+        for key, child in spec.fields.items():
+            name = f"{path}{key}"
+            if not child.form:
+                yield "hidden", name, child
+            elif child.type == "object":  # its keys are the form's fields
+                yield from walk(child, f"{name}.")
+            else:
+                yield "shown", name, child
+
+    forms = [(label, path, data_schema.FILES[kind]) for kind, path, label in OFFICE_FILES.values()]
+    forms.append(("Kế hoạch", f"{PLAN_FOLDER}/<mã>.yaml", data_schema.PLAN))
+    result = []
+    for title, path, spec in forms:
+        keys = list(walk(spec.root, ""))
+        result.append({"title": title, "file": path,
+                       "shown": [(name, child.label, child.help) for kind, name, child in keys if kind == "shown"],
+                       "hidden": [name for kind, name, _child in keys if kind == "hidden"]})
+    return result
+
+
 def render_guide(project: Project) -> str:
     import jinja2  # here: reading this module for the command line must stay quick
 
@@ -210,7 +264,8 @@ def render_guide(project: Project) -> str:
     return template.render(
         site=project.site, plans=project.plans, units=list(project.units.values()),
         personal_data=project.personal_data, fields=field_rows(), codes=code_entries(project),
-        sample=base_profile(project), generated_from=[TEMPLATE, "data/", "showcase/schema.py", "showcase/messages/"],
+        sample=base_profile(project), office=office_forms(),
+        generated_from=[TEMPLATE, "data/", "showcase/schema.py", "showcase/common/data_schema.py", "showcase/messages/"],
         private_folder=DEFAULT_FOLDER, private_example=private_example(),
     )
 
@@ -245,11 +300,11 @@ def add_arguments(parser) -> None:
 def main(args) -> int:
     import sys
 
-    from showcase.commands.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, project_of, say
+    from showcase.commands.cli import EXIT_CONTENT, EXIT_OK, project_of, say
 
     project = project_of(args)
-    if project is None:
-        return EXIT_USAGE
+    if isinstance(project, int):
+        return project
     current, path = write_guide(project, check_only=args.check)
     if not current:
         print(say("guide_stale", path=path), file=sys.stderr)

@@ -468,7 +468,7 @@ def run(args, project: Project, source=None, output=None) -> int:
 
 
 def main(args) -> int:
-    from showcase.commands.cli import EXIT_USAGE, project_of
+    from showcase.commands.cli import project_of
 
     project = project_of(args)
-    return EXIT_USAGE if project is None else run(args, project)
+    return project if isinstance(project, int) else run(args, project)

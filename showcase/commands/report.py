@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from showcase.commands.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, content_command_start, content_options, fail, print_diagnostics, say
+from showcase.commands.cli import EXIT_CONTENT, EXIT_OK, content_command_start, content_options, fail, print_diagnostics, say
 from showcase.common.config import Project
 
 HELP = "báo cáo độ phủ chỉ tiêu hoặc sơ kết, tổng kết (bảng, CSV, JSON)"
@@ -51,8 +51,8 @@ def named_milestone(args: argparse.Namespace, project: Project):
 
 def main(args: argparse.Namespace) -> int:
     started = content_command_start(args)
-    if started is None:
-        return EXIT_USAGE
+    if isinstance(started, int):
+        return started
     project, today = started
     from showcase.office.dashboard_pages import settings
     from showcase.office.report_format import as_json, coverage_csv, coverage_text, milestone_csv, milestone_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from showcase.commands.cli import EXIT_OK, EXIT_USAGE, project_of
+from showcase.commands.cli import EXIT_OK, project_of
 
 HELP = "in JSON Schema của phần thông tin đầu tệp"
 
@@ -18,7 +18,7 @@ def main(args: argparse.Namespace) -> int:
     from showcase.source.schema import json_schema
 
     project = project_of(args)
-    if project is None:
-        return EXIT_USAGE
+    if isinstance(project, int):
+        return project
     print(json.dumps(json_schema(project), ensure_ascii=False, indent=2))
     return EXIT_OK

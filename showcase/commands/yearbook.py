@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from showcase.commands.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, content_command_start, content_options, fail, say
+from showcase.commands.cli import EXIT_CONTENT, EXIT_OK, content_command_start, content_options, fail, say
 from showcase.commands.report import load_valid_content, named_milestone
 
 HELP = "tạo kỷ yếu (bản in PDF) của một năm hoặc một mốc sơ kết, tổng kết"
@@ -24,8 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     started = content_command_start(args)
-    if started is None:
-        return EXIT_USAGE
+    if isinstance(started, int):
+        return started
     project, today = started
     from showcase.engine import pipeline
     from showcase.engine.writer import write_tree

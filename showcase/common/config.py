@@ -2,8 +2,10 @@
 
 The plan is data, not code: everything the validator knows about kinds, fields,
 criteria, stages, quota and milestones comes from `data/plans/*.yaml`. Each data file
-is checked against a small declarative schema; a problem is a C001 diagnostic and
-the CLI exits with status 2.
+is read with positions (common/yaml_tree.py) and checked against its declaration
+(common/data_schema.py, which the web form reads too); every problem of every file is
+a C0xx diagnostic with its line and column, all of them in one ConfigError, and the
+commands exit with status 1 as for a profile's error.
 """
 
 from __future__ import annotations
@@ -13,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
-from showcase.common import yaml12
+from showcase.common import data_schema
 from showcase.common.diagnostics import Diagnostic, fragment
 from showcase.common.text import nfc
+from showcase.common.yaml_tree import Codes, Located, compose
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,6 +97,7 @@ class Plan:
     quota_per_unit_per_year: int
     quota_text: str
     milestones: dict[str, Milestone]
+    file: str = ""  # data/plans/<name>.yaml, as the diagnostics name it
 
     @property
     def criteria(self) -> dict[str, Criterion]:
@@ -191,166 +193,128 @@ class Project:
         return next((plan for plan in self.plans if plan.id == plan_id), None)
 
 
-# --- declarative checks of the data files ------------------------------------------------
+# --- reading and checking the data files ------------------------------------------------
+
+DATA_CODES = Codes(syntax="C002", alias="C003", limit="C004", duplicate="C005")
 
 
-class _Checker:
-    def __init__(self, file: Path, root: Path):
-        self.file = file
+class _DataFile:
+    """One data file read with positions: its tree, and every problem with its line and column."""
+
+    def __init__(self, path: Path, root: Path):
+        self.path = path
         try:
-            self.label = str(file.relative_to(root))
+            self.label = path.relative_to(root).as_posix()
         except ValueError:
-            self.label = str(file)
+            self.label = str(path)
+        self.lines: list[str] = []
         self.problems: list[Diagnostic] = []
+        self.tree: Located | None = None
 
-    def fail(self, problem: str | dict) -> None:
-        self.problems.append(Diagnostic(code="C001", file=self.label, args={"file": self.label, "problem": problem}))
+    def diagnostic(self, code: str, line: int = 1, column: int = 1, length: int = 1, **args) -> None:
+        written = [number for number, text in enumerate(self.lines, 1) if text.strip()]
+        if written and line > written[-1]:  # YAML noticed at the end of the file what the last line left open
+            line, column = written[-1], len(self.lines[written[-1] - 1].rstrip()) + 1
+        source = self.lines[line - 1] if 0 < line <= len(self.lines) else None
+        self.problems.append(Diagnostic(code=code, file=self.label, line=line, column=column, length=max(length, 1),
+                                        args=args, source_line=source))
 
-    def require(self, mapping: object, key: str, kind: type | tuple, where: str | dict) -> object:
-        if not isinstance(mapping, dict):
-            self.fail(fragment("cfg.not_mapping", where=where))
+    def report(self, code: str, at: Located | None = None, **args) -> None:
+        """What data_schema reports: at a value of the tree (or the file's first line)."""
+        if at is None:
+            self.diagnostic(code, **args)
+        else:
+            self.diagnostic(code, at.line, at.column, at.length, **args)
+
+    def cannot_read(self, problem: dict, fix: dict, line: int = 1, column: int = 1) -> None:
+        self.diagnostic("C001", line, column, file=self.label, problem=problem, fix=fix)
+
+    def read(self) -> Located | None:
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            self.cannot_read(fragment("cfg.file_not_found"), fragment("cfg.fix.not_found"))
             return None
-        value = mapping.get(key)
-        if value is None:
-            self.fail(fragment("cfg.missing_key", key=key, where=where))
+        except OSError as error:
+            self.cannot_read(fragment("cfg.unreadable", error=error.strerror or str(error)), fragment("cfg.fix.not_found"))
             return None
-        if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
-            self.fail(fragment("cfg.wrong_type_in", key=key, where=where))
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            before = data[: error.start]
+            line, column = before.count(b"\n") + 1, len(before) - (before.rfind(b"\n") + 1) + 1
+            self.lines = [""] * (line - 1) + before.decode("utf-8", "replace").split("\n")[-1:]
+            self.cannot_read(fragment("cfg.not_utf8", line=line, column=column), fragment("cfg.fix.encoding"), line, column)
             return None
-        return nfc(value) if isinstance(value, str) else value
+        text = nfc(text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+        self.lines = text.split("\n")
+        self.tree = compose(text, self.lines, 1, self.diagnostic, DATA_CODES)
+        return self.tree
 
-    def optional(self, mapping: dict, key: str, kind: type | tuple, default: object) -> object:
-        value = mapping.get(key, default) if isinstance(mapping, dict) else default
-        if value is default:
-            return default
-        if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
-            self.fail(fragment("cfg.wrong_type", key=key))
-            return default
-        return nfc(value) if isinstance(value, str) else value
+    def check(self, spec: data_schema.DataFile, context: dict | None = None,
+              skip: frozenset[str] = frozenset()) -> dict | None:
+        """The file's plain data when it was read and every value is right; None otherwise."""
+        tree = self.read()
+        if tree is None:
+            return None
+        data = data_schema.check_file(spec, tree, self.report, context, skip)
+        return None if self.problems else data
 
-    def unique_ids(self, items: list, where: str | dict) -> None:
-        seen: set[str] = set()
-        for item in items:
-            if item in seen:
-                self.fail(fragment("cfg.duplicate_id_in", id=item, where=where))
-            seen.add(item)
-
-
-def _load_yaml(path: Path, checker: _Checker) -> object:
-    try:
-        with open(path, "rb") as handle:
-            return yaml12.load(handle.read().decode("utf-8"))
-    except FileNotFoundError:
-        checker.fail(fragment("cfg.file_not_found"))
-    except (UnicodeDecodeError, yaml.YAMLError) as error:
-        checker.fail(fragment("cfg.unreadable", error=str(error).splitlines()[0]))
-    return None
-
-
-def _criteria(checker: _Checker, items: object, field_id: str | None, source: str, kinds: dict) -> tuple[Criterion, ...]:
-    result = []
-    for index, item in enumerate(items if isinstance(items, list) else []):
-        where = fragment("cfg.criterion_n", n=index + 1, source=source)
-        criterion_id = checker.require(item, "id", str, where)
-        text = checker.require(item, "text", str, where)
-        item_kinds = checker.require(item, "kinds", list, where) or []
-        for kind in item_kinds:
-            if kind not in kinds:
-                checker.fail(fragment("cfg.unknown_kind", where=where, kind=kind))
-        if criterion_id and text:
-            result.append(Criterion(criterion_id, text, tuple(item_kinds), field_id, source))
-    return tuple(result)
+    def key_at(self, key: str) -> Located | None:
+        """Where a top-level key is written (for a problem that concerns the key as a whole)."""
+        entries = self.tree.value if self.tree is not None and isinstance(self.tree.value, dict) else {}
+        return entries[key].key if key in entries else None
 
 
 def load_plan(path: Path, root: Path) -> tuple[Plan | None, list[Diagnostic]]:
-    check = _Checker(path, root)
-    data = _load_yaml(path, check)
+    plan, reader = _load_plan(path, root)
+    return plan, reader.problems
+
+
+def _load_plan(path: Path, root: Path) -> tuple[Plan | None, _DataFile]:
+    reader = _DataFile(path, root)
+    data = reader.check(data_schema.PLAN)
     if data is None:
-        return None, check.problems
-    plan_id = check.require(data, "id", str, fragment("cfg.plan"))
-    period = check.require(data, "period", dict, fragment("cfg.plan")) or {}
-    start = check.require(period, "start", int, "period")
-    end = check.require(period, "end", int, "period")
-    if isinstance(start, int) and isinstance(end, int) and start > end:
-        check.fail(fragment("cfg.period_order"))
-    kinds = {}
-    for item in check.require(data, "kinds", list, fragment("cfg.plan")) or []:
-        kind_id = check.require(item, "id", str, "kinds")
-        label = check.require(item, "label", str, "kinds")
-        if kind_id and label:
-            kinds[kind_id] = Kind(
-                kind_id, label, check.optional(item, "plural", str, label),
-                check.optional(item, "name_order", str, "as-written"),
-            )
-    general = check.require(data, "general_criteria", dict, fragment("cfg.plan")) or {}
-    general_criteria = _criteria(check, general.get("criteria"), None, general.get("source", "3.1"), kinds)
+        return None, reader
+    kinds = {item["id"]: Kind(item["id"], item["label"], item.get("plural") or item["label"],
+                              item.get("name_order") or "as-written") for item in data["kinds"]}
+
+    def criteria(items: list, field_id: str | None, source: str) -> tuple[Criterion, ...]:
+        return tuple(Criterion(item["id"], item["text"], tuple(item["kinds"]), field_id, source) for item in items or [])
+
+    general = data["general_criteria"]
+    general_source = general.get("source") or "3.1"
     fields = {}
-    for item in check.require(data, "fields", list, fragment("cfg.plan")) or []:
-        field_id = check.require(item, "id", str, "fields")
-        label = check.require(item, "label", str, "fields")
-        source = check.optional(item, "source", str, "")
-        if field_id and label:
-            fields[field_id] = Field(
-                field_id, check.optional(item, "letter", str, ""), label,
-                check.optional(item, "title", str, label), source,
-                _criteria(check, item.get("criteria"), field_id, source, kinds),
-            )
-    all_criteria = [item.id for item in general_criteria] + [c.id for f in fields.values() for c in f.criteria]
-    check.unique_ids(all_criteria, fragment("cfg.all_criteria"))
-    stages = {}
-    for order, item in enumerate(check.require(data, "stages", list, fragment("cfg.plan")) or []):
-        stage_id = check.require(item, "id", str, "stages")
-        label = check.require(item, "label", str, "stages")
-        if stage_id and label:
-            stages[stage_id] = Stage(stage_id, label, order)
-    quota = check.require(data, "quota", dict, fragment("cfg.plan")) or {}
-    per_unit = check.require(quota, "per_unit_per_year", int, "quota")
-    milestones = {}
-    for item in check.optional(data, "milestones", list, []):
-        milestone_id = check.require(item, "id", str, "milestones")
-        covers = check.require(item, "covers", dict, "milestones") or {}
-        values = (
-            check.require(item, "label", str, "milestones"),
-            check.require(item, "year", int, "milestones"),
-            check.require(item, "quarter", int, "milestones"),
-            check.require(covers, "start", int, "milestones.covers"),
-            check.require(covers, "end", int, "milestones.covers"),
-        )
-        if milestone_id and None not in values:
-            milestones[milestone_id] = Milestone(
-                milestone_id, *values, source=check.optional(item, "source", str, ""),
-                nominate_to=check.optional(item, "nominate_to", str, ""),
-                event=check.optional(item, "event", str, ""),
-            )
-    if check.problems:
-        return None, check.problems
+    for item in data["fields"]:
+        source = item.get("source") or ""
+        fields[item["id"]] = Field(item["id"], item.get("letter") or "", item["label"], item.get("title") or item["label"],
+                                   source, criteria(item.get("criteria"), item["id"], source))
+    stages = {item["id"]: Stage(item["id"], item["label"], order) for order, item in enumerate(data["stages"])}
+    milestones = {item["id"]: Milestone(
+        item["id"], item["label"], item["year"], item["quarter"], item["covers"]["start"], item["covers"]["end"],
+        source=item.get("source") or "", nominate_to=item.get("nominate_to") or "", event=item.get("event") or "",
+    ) for item in data.get("milestones") or []}
+    quota = data["quota"]
     plan = Plan(
-        id=plan_id, title=check.optional(data, "title", str, plan_id), issuer=check.optional(data, "issuer", str, ""),
-        start=start, end=end, basis=tuple(check.optional(data, "basis", list, [])),
-        purpose=check.optional(data, "purpose", str, ""), audience=check.optional(data, "audience", str, ""),
-        kinds=kinds, fields=fields, general_criteria=general_criteria,
-        priority=general.get("priority", ""), stages=stages,
-        quota_per_unit_per_year=per_unit, quota_text=check.optional(quota, "text", str, ""),
-        milestones=milestones,
+        id=data["id"], title=data.get("title") or data["id"], issuer=data.get("issuer") or "",
+        start=data["period"]["start"], end=data["period"]["end"], basis=tuple(data.get("basis") or ()),
+        purpose=data.get("purpose") or "", audience=data.get("audience") or "",
+        kinds=kinds, fields=fields, general_criteria=criteria(general.get("criteria"), None, general_source),
+        priority=general.get("priority") or "", stages=stages,
+        quota_per_unit_per_year=quota["per_unit_per_year"], quota_text=quota.get("text") or "",
+        milestones=milestones, file=reader.label,
     )
-    return plan, []
+    return plan, reader
 
 
 def load_units(path: Path, root: Path) -> tuple[dict[str, Unit], list[Diagnostic]]:
-    check = _Checker(path, root)
-    data = _load_yaml(path, check)
-    units = {}
-    for item in check.require(data, "units", list, fragment("cfg.units_file")) or [] if data is not None else []:
-        unit_id = check.require(item, "id", str, "units")
-        name = check.require(item, "name", str, "units")
-        if unit_id in units:
-            check.fail(fragment("cfg.duplicate_unit", id=unit_id))
-        if unit_id and name:
-            units[unit_id] = Unit(
-                unit_id, name, check.optional(item, "type", str, "phong"),
-                check.optional(item, "from", int, None), check.optional(item, "until", int, None),
-            )
-    return units, check.problems
+    reader = _DataFile(path, root)
+    data = reader.check(data_schema.UNITS)
+    if data is None:
+        return {}, reader.problems
+    units = {item["id"]: Unit(item["id"], item["name"], item.get("type") or "phong", item.get("from"), item.get("until"))
+             for item in data["units"]}
+    return units, []
 
 
 DEFAULT_PATHS = {
@@ -358,76 +322,74 @@ DEFAULT_PATHS = {
     "kind": "loai", "all": "tat-ca", "page": "trang",
     "statistics": "thong-ke", "milestone": "so-ket", "yearbook": "ky-yeu", "gone": "da-go", "cms": "quan-tri",
 }
-STATISTICS_VISIBILITY = ("public", "unlisted")
-YEARBOOK_ORDER_KEYS = ("field", "kind", "unit", "year", "name")
+STATISTICS_VISIBILITY = tuple(choice for choice, _label in data_schema.SITE.root.fields["statistics"].choices)
+YEARBOOK_ORDER_KEYS = tuple(choice for choice, _label in data_schema.YEARBOOK_KEYS)
+_SITE_ATTRIBUTES = ("department", "province", "base_url", "section_path", "title", "description", "language",
+                    "per_page", "latest_count", "paths", "feed_count")
 
 
 def is_base_url(url: str) -> bool:
     """What `base_url` (data/site.yaml, or `--base-url`) must be: an absolute http(s) address with a host."""
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+    return bool(data_schema.BASE_URL.fullmatch(url))
 
 
-def load_site(path: Path, root: Path, base_url: str | None) -> tuple[Site | None, list[Diagnostic]]:
-    check = _Checker(path, root)
-    data = _load_yaml(path, check)
-    if data is None:
-        return None, check.problems
-    known = {
-        "department", "province", "base_url", "section_path", "title", "description", "language",
-        "per_page", "latest_count", "paths", "feed_count",
+def plans_context(plans: list[Plan]) -> dict[str, dict[str, str]]:
+    """The ids of every plan that the other data files may name (personal data's kinds, site's featured stages)."""
+    return {
+        "plans:kind": {item.id: item.label for plan in plans for item in plan.kinds.values()},
+        "plans:stage": {item.id: item.label for plan in plans for item in plan.stages.values()},
     }
-    url = base_url or check.require(data, "base_url", str, "site.yaml")
-    if url and not is_base_url(url):
-        check.fail(fragment("cfg.base_url", url=url))
-    paths = dict(DEFAULT_PATHS)
-    paths.update(check.optional(data, "paths", dict, {}))
-    if check.optional(data, "statistics", str, "public") not in STATISTICS_VISIBILITY:
-        check.fail(fragment("cfg.statistics"))
-    order = check.optional(data, "yearbook_order", list, [])
-    if any(item not in YEARBOOK_ORDER_KEYS for item in order):
-        check.fail(fragment("cfg.yearbook_order", keys=", ".join(YEARBOOK_ORDER_KEYS)))
-    if check.optional(data, "search_shard_min", int, 1) < 1:
-        check.fail(fragment("cfg.search_shard_min"))
-    per_page = check.optional(data, "per_page", int, 12)
-    if per_page < 1:
-        check.fail(fragment("cfg.per_page"))
-    feed_count = check.optional(data, "feed_count", int, 50)
-    if feed_count < 1:
-        check.fail(fragment("cfg.feed_count"))
+
+
+def load_site(path: Path, root: Path, base_url: str | None, context: dict | None = None) -> tuple[Site | None, list[Diagnostic]]:
+    reader = _DataFile(path, root)
+    data = reader.check(data_schema.SITE, context, frozenset({"base_url"}) if base_url else frozenset())
+    if data is None:
+        return None, reader.problems
+    url = base_url or data["base_url"]
+    defaults = data_schema.SITE.root.fields
+    value = {key: data.get(key, defaults[key].default) for key in _SITE_ATTRIBUTES if key not in ("base_url", "paths")}
     site = Site(
-        department=check.require(data, "department", str, "site.yaml"),
-        province=check.require(data, "province", str, "site.yaml"),
-        base_url=url if url and url.endswith("/") else f"{url}/",
-        section_path=check.optional(data, "section_path", str, "/"),
-        title=check.require(data, "title", str, "site.yaml"),
-        description=check.optional(data, "description", str, ""),
-        language=check.optional(data, "language", str, "vi"),
-        per_page=per_page,
-        latest_count=check.optional(data, "latest_count", int, 6),
-        paths=paths,
-        extra={key: value for key, value in data.items() if key not in known},
-        feed_count=feed_count,
+        base_url=url if url.endswith("/") else f"{url}/",
+        paths={**DEFAULT_PATHS, **(data.get("paths") or {})},
+        extra={key: item for key, item in data.items() if key not in _SITE_ATTRIBUTES},
+        **value,
     )
-    return (None, check.problems) if check.problems else (site, [])
+    return site, []
 
 
-def load_personal_data(path: Path, root: Path) -> tuple[PersonalDataRules, list[Diagnostic]]:
-    check = _Checker(path, root)
-    data = _load_yaml(path, check) if path.exists() else {"requires_consent": [], "scopes": []}
-    scopes = {}
-    for item in check.optional(data, "scopes", list, []):
-        scope_id = check.require(item, "id", str, "scopes")
-        label = check.require(item, "label", str, "scopes")
-        if scope_id and label:
-            scopes[scope_id] = label
-    field_scopes = {}
-    for key, scope in check.optional(data, "field_scopes", dict, {}).items():
-        if scope not in scopes:
-            check.fail(fragment("cfg.field_scope", scope=scope, key=key))
-        field_scopes[str(key)] = scope
-    rules = PersonalDataRules(tuple(check.optional(data, "requires_consent", list, [])), scopes, field_scopes)
-    return rules, check.problems
+def load_personal_data(path: Path, root: Path, context: dict | None = None) -> tuple[PersonalDataRules, list[Diagnostic]]:
+    if not path.exists():
+        return PersonalDataRules((), {}, {}), []
+    reader = _DataFile(path, root)
+    data = reader.check(data_schema.PERSONAL_DATA, context)
+    if data is None:
+        return PersonalDataRules((), {}, {}), reader.problems
+    scopes = {item["id"]: item["label"] for item in data.get("scopes") or []}
+    return PersonalDataRules(tuple(data.get("requires_consent") or ()), scopes, dict(data.get("field_scopes") or {})), []
+
+
+def _plan_problems(loaded: list[tuple[Plan, _DataFile]]) -> list[Diagnostic]:
+    """Across plan files: ids unique, periods disjoint (each reported in both files, at `period`)."""
+    problems = []
+    first_file: dict[str, str] = {}
+    for plan, reader in loaded:
+        if plan.id in first_file:
+            at = reader.tree.value["id"].value
+            reader.diagnostic("C010", at.line, at.column, at.length, id=plan.id,
+                              item=fragment("cfg.owner.file", file=reader.label),
+                              first=fragment("cfg.owner.file", file=first_file[plan.id]))
+        else:
+            first_file[plan.id] = reader.label
+    periods = [(reader.label, plan.id, plan.start, plan.end) for plan, reader in loaded]
+    for i, j in data_schema.overlaps(periods):
+        for (plan, reader), (other, other_reader) in ((loaded[i], loaded[j]), (loaded[j], loaded[i])):
+            at = reader.key_at("period")
+            reader.diagnostic("C016", at.line, at.column, at.length, plan=plan.id, start=plan.start, end=plan.end,
+                              other=other.id, other_start=other.start, other_end=other.end, other_file=other_reader.label)
+    for _plan, reader in loaded:
+        problems += reader.problems
+    return problems
 
 
 def _fingerprint(paths: list[Path]) -> str:
@@ -439,32 +401,35 @@ def _fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def plan_files(root: Path) -> list[Path]:
+    return sorted((root / "data" / "plans").glob("*.yaml"))
+
+
 def load_project(root: Path = PROJECT_ROOT, base_url: str | None = None) -> Project:
     """Read every data file; raise ConfigError with all problems at once."""
     data_dir = root / "data"
     problems: list[Diagnostic] = []
-    site, found = load_site(data_dir / "site.yaml", root, base_url)
+    loaded = []
+    for plan_file in plan_files(root):
+        plan, reader = _load_plan(plan_file, root)
+        if plan is None:
+            problems += reader.problems
+        else:
+            loaded.append((plan, reader))
+    if not plan_files(root):
+        problems.append(Diagnostic(code="C017", file="data/plans"))
+    problems += _plan_problems(loaded)
+    plans = sorted((plan for plan, _reader in loaded), key=lambda plan: plan.start)
+    # Another file's references to the plans are checked only when every plan could be read.
+    context = plans_context(plans) if not problems else None
+    site, found = load_site(data_dir / "site.yaml", root, base_url, context)
     problems += found
     units, found = load_units(data_dir / "units.yaml", root)
     problems += found
-    personal_data, found = load_personal_data(data_dir / "personal-data.yaml", root)
+    personal_data, found = load_personal_data(data_dir / "personal-data.yaml", root, context)
     problems += found
-    plan_files = sorted((data_dir / "plans").glob("*.yaml"))
-    plans = []
-    for plan_file in plan_files:
-        plan, found = load_plan(plan_file, root)
-        problems += found
-        if plan:
-            plans.append(plan)
-    if not plan_files:
-        problems.append(Diagnostic(code="C001", file="data/plans", args={"file": "data/plans/", "problem": fragment("cfg.no_plans")}))
-    plans.sort(key=lambda plan: plan.start)
-    for earlier, later in zip(plans, plans[1:], strict=False):
-        if later.start <= earlier.end:
-            problems.append(Diagnostic(code="C001", file="data/plans", args={
-                "file": "data/plans/", "problem": fragment("cfg.overlapping_plans", first=earlier.id, second=later.id)}))
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(sorted(problems, key=Diagnostic.sort_key))
     data_files = [*data_dir.rglob("*.yaml")]
     return Project(
         root=root, site=site, units=units, plans=tuple(plans), personal_data=personal_data,

@@ -171,6 +171,7 @@ _YAML_PROBLEMS = {
     "did not find expected ',' or ']'": "yaml.unclosed_bracket",
     "did not find expected ',' or '}'": "yaml.unclosed_brace",
     "mapping values are not allowed in this context": "yaml.colon_in_value",
+    "did not find expected node content": "yaml.no_content",
 }
 
 # Typing slips that YAML only notices a line or more later, at a confusing place: found by looking back
@@ -249,14 +250,16 @@ def compose(text: str, lines: list[str], offset: int, report: Report, codes: Cod
         # An unclosed bracket or quote is noticed lines later; point where it was opened.
         unclosed = error.context_mark is not None and (
             "flow" in (error.context or "") or "quoted scalar" in (error.context or ""))
-        mark = error.context_mark if unclosed else (error.problem_mark or error.context_mark)
+        # `name y` (no colon) is noticed on the next line; YAML's context says where the key began.
+        keyless = error.context == "while scanning a simple key" and error.context_mark is not None
+        mark = error.context_mark if unclosed or keyless else (error.problem_mark or error.context_mark)
         line = (mark.line + offset) if mark else offset
         column = (mark.column + 1) if mark else 1
         problem = _describe_yaml_problem(error)
         if unclosed and "quoted scalar" in (error.context or ""):
             quote = front_text.split("\n")[mark.line][mark.column:mark.column + 1]
             problem = fragment("yaml.unclosed_quote", quote=quote)
-        slip = None if unclosed else (_unclosed_quote(front_text, line - offset) or _find_slip(front_text, line - offset))
+        slip = None if unclosed or keyless else (_unclosed_quote(front_text, line - offset) or _find_slip(front_text, line - offset))
         if slip:
             line, column, problem = slip[0] + offset, slip[1], slip[2]
         report(codes.syntax, line=line, column=column, problem=problem)

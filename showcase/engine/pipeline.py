@@ -25,7 +25,6 @@ from showcase.office.dashboard_pages import dashboard_pages
 from showcase.office.reports import content_quota_warnings as quota_warnings
 from showcase.site.assemble import SiteModel, assemble_site
 from showcase.site.cms import cms_folder
-from showcase.site.publish import frame_ancestors
 from showcase.site.search import SearchIndexError, build_index, page_shards, shard_threshold
 from showcase.source.aliases import alias_collisions
 from showcase.source.content import ContentResult
@@ -85,12 +84,11 @@ def build(content_dir: Path, out_dir: Path, project: Project, include_drafts: bo
     if result.errors:
         return result, 0
     if engine.already_published(result):  # links were checked when it was made
-        result.diagnostics += frame_ancestors(project)[1]
         return result, engine.record(result)
     with engine.run() as run:
         model = run.model(lambda: site_model(result, project, include_drafts, today, preview))  # model
         files = run.render(model, result, search_indexer(project, engine))  # render; index beside it
-        result.diagnostics += frame_ancestors(project)[1] + run.broken_links(files, skip=cms_folder(project))
+        result.diagnostics += run.broken_links(files, skip=cms_folder(project))
         try:
             files.update(run.search_bundle())
         except SearchIndexError as error:

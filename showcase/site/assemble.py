@@ -14,7 +14,7 @@ import jinja2
 from showcase.common.config import Project
 from showcase.common.diagnostics import Diagnostic
 from showcase.common.fingerprints import generator_version, hash_parts, tree_version
-from showcase.site import publish
+from showcase.site import cms_data, publish
 from showcase.site.cms import cms_files, cms_folder, connect_sources
 from showcase.site.feeds import discovery_files, head_links
 from showcase.site.images import publish_photos
@@ -75,6 +75,8 @@ def assemble_site(result: ContentResult, project: Project, include_drafts: bool,
     environment.globals.update(discovery=discovery, json_ld=json_ld)
     environment.globals["preview"] = preview
     cms, problems = cms_files(project, environment, asset_urls)
+    if cms:  # the office's data forms beside the profile form, with what the profiles use of the data
+        cms.update(cms_data.form_files(project, cms_folder(project), result.profiles))
     result.diagnostics += problems
     # Everything every page sees besides its own context: the templates, the assets, the code.
     environment_key = hash_parts(tree_version(project.layouts_dir), repr(sorted(asset_urls.items())), repr(discovery),
@@ -96,7 +98,7 @@ def site_files(model: SiteModel, result: ContentResult, project: Project, includ
         made["index.html"] = model.environment.get_template("redirect.html").render(
             target=project.site.prefix, site=project.site).encode("utf-8")
     made[publish.REDIRECTS_FILE] = publish.redirects_file(result.profiles, project, include_drafts)
-    ancestors, _ = publish.frame_ancestors(project)
+    ancestors = publish.frame_ancestors(project)
     made[publish.HEADERS_FILE] = publish.headers_file([*paths, *made], project, ancestors, preview, cms_folder(project),
                                                       connect_sources(project))
     return made

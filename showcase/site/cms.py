@@ -20,6 +20,7 @@ import yaml
 
 from showcase.common.config import PROJECT_ROOT, Project
 from showcase.common.diagnostics import Diagnostic, catalog
+from showcase.site import cms_data
 from showcase.site.form_rules import form_rules
 from showcase.source.schema import PROFILE_FIELDS, Spec, allowed_ids
 
@@ -274,7 +275,7 @@ def cms_config(project: Project) -> dict:
             "view_filters": [{"label": kind.plural, "field": "kind", "pattern": kind.id}
                              for kind in {kind.id: kind for plan in project.plans for kind in plan.kinds.values()}.values()],
             "fields": form_fields(project),
-        }],
+        }, *cms_data.collections(project)],  # the office's data files (site/cms_data.py)
     }
 
 

@@ -8,10 +8,7 @@ linear in the number of files.
 
 from __future__ import annotations
 
-import re
-
 from showcase.common.config import Project
-from showcase.common.diagnostics import Diagnostic, fragment
 from showcase.source.aliases import gone_url, profile_url
 
 HEADERS_FILE = "_headers"
@@ -19,32 +16,15 @@ REDIRECTS_FILE = "_redirects"
 IMMUTABLE = "public, max-age=31536000, immutable"
 HTML_CACHE = "public, max-age=300, must-revalidate"
 DEFAULT_FRAME_ANCESTORS = ("'self'",)
-_KEYWORDS = {"'self'", "'none'"}
-_ORIGIN = re.compile(r"^https://[a-z0-9.-]+(:\d+)?$")
 
 
 # --- settings ------------------------------------------------------------------------
 
 
-def frame_ancestors(project: Project) -> tuple[list[str], list[Diagnostic]]:
-    """CSP frame-ancestors sources from `data/site.yaml`; each must be a keyword or an https origin."""
-    value = project.site.extra.get("frame_ancestors", list(DEFAULT_FRAME_ANCESTORS))
-    if not isinstance(value, list) or not value:
-        return list(DEFAULT_FRAME_ANCESTORS), [_setting_problem(fragment("cfg.frame_ancestors_list"))]
-    sources, problems = [], []
-    for item in value:
-        text = str(item).strip()
-        if text in _KEYWORDS or _ORIGIN.match(text):
-            sources.append(text)
-        else:
-            problems.append(_setting_problem(fragment("cfg.frame_ancestors_source", value=text)))
-    if "'none'" in sources and len(sources) > 1:
-        problems.append(_setting_problem(fragment("cfg.frame_ancestors_none")))
-    return sources, problems
-
-
-def _setting_problem(problem: dict) -> Diagnostic:
-    return Diagnostic(code="C001", file="data/site.yaml", args={"file": "data/site.yaml", "problem": problem})
+def frame_ancestors(project: Project) -> list[str]:
+    """CSP frame-ancestors sources from `data/site.yaml` (each a keyword or an https origin: checked by the loader,
+    common/data_schema.py)."""
+    return [str(item).strip() for item in project.site.extra.get("frame_ancestors", DEFAULT_FRAME_ANCESTORS)]
 
 
 def content_security_policy(ancestors: list[str]) -> str:
